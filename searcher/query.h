@@ -1,0 +1,102 @@
+/*
+ * query.h - the parsed form of a query (the AST) and the parser's contract.
+ *
+ * docs/query-syntax.md is the user's manual for the language.  In short:
+ *   words            ranked OR: a passage needs at least one; more matched words score higher
+ *   "a b c"          phrase: consecutive positions, EXACT forms (no stemming, no expansion)
+ *   +word -word      required / excluded (also on phrases and groups: +"a b", -(x y))
+ *   a AND b, a OR b, NOT a, ( ... )   boolean operators (upper case only; lower-case "and" is a word)
+ *   pre*             prefix: every indexed form starting with "pre"
+ *   a NEAR/n b       both within n positions of each other, in any order (NEAR = NEAR/10)
+ *   in:footnotes in:text in:bibliography in:paragraphs   kind filters
+ *   work:WORDS chapter:WORDS   keep passages whose work / chapter title contains the words
+ *                              (folded; quote a value with spaces: work:"on the course")
+ * Ordinary text never fails to parse: unmatched quotes or parentheses, stray operators, lone
+ * hyphens, apostrophes, dates like 2023-2025 and dots are read as text (a warning may be given).
+ *
+ * Semantics of a node: it MATCHES a set of passages and, for matched passages, contributes a
+ * BM25 score (the sum over its scoring leaves; filters and excluded clauses score 0).
+ *
+ * Ownership: ibid_query_parse allocates the whole tree in the returned ibid_query's arena;
+ * ibid_query_free releases it.  Strings in nodes are NUL-terminated and owned by the query.
+ */
+#ifndef IBID_QUERY_H
+#define IBID_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+#include "arena.h"
+
+typedef enum ibid_qtype {
+    IBID_Q_TERM,    /* one word: words[0]; matches passages holding its term (stem), or with exact
+                       set its exact form */
+    IBID_Q_PHRASE,  /* words[0..nwords) at consecutive positions (word i at pos p + offset[i]);
+                       always exact */
+    IBID_Q_PREFIX,  /* prefix: words[0].form is the folded prefix; matches any form that starts
+                       with it */
+    IBID_Q_BOOL,    /* children with occur flags: see below */
+    IBID_Q_NEAR,    /* children (TERM or PHRASE) all within distance of each other */
+    IBID_Q_FILTER   /* a field filter: filter + value; matches by metadata, scores 0 */
+} ibid_qtype;
+
+typedef enum ibid_occur {
+    IBID_OCCUR_SHOULD = 0, /* optional: scores when present (ranked OR) */
+    IBID_OCCUR_MUST = 1,   /* required: +x, AND operands */
+    IBID_OCCUR_NOT = 2     /* excluded: -x, NOT x */
+} ibid_occur;
+
+typedef enum ibid_filter {
+    IBID_FILTER_KIND,    /* value: "paragraph", "footnote" or "bibliography" */
+    IBID_FILTER_NOTKIND, /* in:text = everything but footnotes and bibliography: value "footnote" */
+    IBID_FILTER_WORK,    /* value: folded words that must all occur in the work title */
+    IBID_FILTER_CHAPTER  /* value: folded words that must all occur in the chapter title */
+} ibid_filter;
+
+typedef struct ibid_qword {
+    const char *text;  /* the word as the user typed it (for messages and highlighting) */
+    const char *form;  /* folded form (analyze.h step 2) */
+    const char *term;  /* stem (step 3) */
+    uint32_t offset;   /* position offset within a phrase (0 for the first word) */
+} ibid_qword;
+
+typedef struct ibid_qnode ibid_qnode;
+struct ibid_qnode {
+    ibid_qtype type;
+    ibid_occur occur;      /* how this node takes part in its parent BOOL (root: SHOULD or MUST) */
+    /* TERM, PHRASE, PREFIX */
+    ibid_qword *words;
+    size_t nwords;
+    int exact;             /* TERM: 1 inside quotes (match the exact form, not the stem) */
+    /* BOOL, NEAR */
+    ibid_qnode **children;
+    size_t nchildren;
+    uint32_t distance;     /* NEAR: max distance between positions */
+    /* FILTER */
+    ibid_filter filter;
+    const char *value;
+    /* An unquoted compound (co-operation) is a BOOL of SHOULD children: the joined TERM
+       and the PHRASE of its parts; alternatives sets the BOOL to score as the best child only
+       (max, not sum), so a compound counts once. */
+    int alternatives;
+};
+
+typedef struct ibid_query {
+    ibid_qnode *root;      /* NULL when the query has no searchable word (then nothing matches) */
+    ibid_arena arena;      /* owns every node and string */
+    char warning[256];     /* a note for stderr ("unmatched quote read as text"), or "" */
+} ibid_query;
+
+/* Parses text (UTF-8, at most IBID_MAX_QUERY bytes) with analyzer a.  Never fails on
+   syntax.  Returns IBID_OK, IBID_ENOMEM, or IBID_ELIMIT (query too long, more than
+   IBID_MAX_QUERY_TERMS words, or nesting deeper than IBID_MAX_QUERY_DEPTH). */
+enum { IBID_MAX_QUERY = 65536, IBID_MAX_QUERY_TERMS = 1024, IBID_MAX_QUERY_DEPTH = 64 };
+int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query *out);
+void ibid_query_free(ibid_query *q);
+/* Appends a readable rendering of the tree (for --explain and tests) to buf, "" when empty:
+   e.g. (OR great stone +"exact phrase" -x in:footnotes). Returns IBID_OK or IBID_ENOMEM. */
+struct ibid_buf;
+int ibid_query_format(const ibid_query *q, struct ibid_buf *buf);
+
+#endif
