@@ -1,0 +1,66 @@
+/*
+ * source.h - finding the input files under the PATH arguments and reading them safely.
+ *
+ * ibid_sources_collect walks files and folders like `grep -r`: a PATH that is a file is taken
+ * as it is (whatever its name); inside folders, entries are visited in name order, hidden
+ * entries (".name") are skipped, symbolic links to files are followed, symbolic links to
+ * folders are not (so link loops cannot trap the walk), and sidecar metadata is set aside:
+ * "ibid-catalog.tsv" is recorded in catalogs[], and every other name starting with "ibid-"
+ * (ibid-synonyms.txt, ...) or ending in ".ibid" (an index) is neither indexed nor reported.
+ * Display paths are built from the PATH argument as given: "corpus/" + "000.txt" gives
+ * "corpus/000.txt".  The list is sorted by display path (strcmp) and de-duplicated.
+ *
+ * ibid_source_read reads a whole file and makes it safe for the parsers: a file with a NUL
+ * byte in its first 8 KiB is binary (skipped); an empty file is skipped; other NUL bytes and
+ * invalid UTF-8 sequences are replaced with U+FFFD and reported once per file with the line
+ * of the first one; a UTF-8 BOM is dropped.  Files larger than IBID_MAX_FILE are refused.
+ */
+#ifndef IBID_SOURCE_H
+#define IBID_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+#define IBID_MAX_FILE ((uint64_t)1 << 31) /* 2 GiB: larger files are skipped with a message */
+
+typedef struct ibid_source {
+    char *path;     /* display path (malloc'd, owned by the list) */
+    uint64_t size;
+    int64_t mtime;
+} ibid_source;
+
+typedef struct ibid_source_list {
+    ibid_source *v;
+    size_t n, cap;
+    char **catalogs;   /* display paths of ibid-catalog.tsv files found (malloc'd) */
+    size_t ncatalogs;
+    size_t problems;   /* paths that could not be read (reported through diag) */
+} ibid_source_list;
+
+/* Adds the files under each of paths[0..npaths). Unreadable or missing paths are reported
+   through diag and counted in list->problems; the walk goes on.  Returns IBID_OK or
+   IBID_ENOMEM. */
+int ibid_sources_collect(ibid_source_list *list, char *const *paths, size_t npaths,
+                         const ibid_diag *diag);
+void ibid_sources_free(ibid_source_list *list);
+
+/* Outcome of reading one file. */
+typedef enum ibid_read_result {
+    IBID_READ_OK = 0,      /* *data holds the cleaned text (maybe with replacements reported) */
+    IBID_READ_SKIPPED = 1, /* binary, empty, too large or unreadable: reported, nothing to index */
+    IBID_READ_NOMEM = 2
+} ibid_read_result;
+
+/* Reads path into *data (malloc'd, NUL-terminated, *len bytes without the NUL; the caller
+   frees it).  Reports problems through diag as "path[:line]: message". */
+ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, const ibid_diag *diag);
+
+/* Replaces invalid UTF-8 and NUL bytes in buf[0..len) with U+FFFD (may grow the text: *buf is
+   realloc'd; it must be malloc'd with room for the NUL).  Sets *first_bad_line to the 1-based
+   line of the first replacement (0 when none) and returns the number of replacements, or
+   -1 when out of memory (buf unchanged). */
+long ibid_utf8_sanitize(char **buf, size_t *len, long *first_bad_line);
+
+#endif
