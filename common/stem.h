@@ -1,0 +1,32 @@
+/*
+ * stem.h - step 3 of text analysis (analyze.h): Snowball English stemming through libstemmer,
+ * with a cache so that each distinct form is stemmed once.  Internal to common/.
+ *
+ * The cache maps a folded form to its term: the libstemmer "english" (Porter2) stem when the
+ * form is made of letters only (ibid_form_is_letters), else the form itself.  It is an
+ * open-addressing hash table (linear probing, at most half full) whose strings live in an
+ * arena; it only grows, by about 40 bytes plus the two strings per distinct form (a 100 MB
+ * English text has about 110,000 distinct forms).
+ *
+ * Ownership: the cache owns the stemmer, the table and every string it returns; a returned
+ * term stays valid until ibid_stem_cache_free.  Not thread-safe: one cache per analyzer.
+ */
+#ifndef IBID_STEM_H
+#define IBID_STEM_H
+
+#include <stddef.h>
+
+typedef struct ibid_stem_cache ibid_stem_cache;
+
+/* Creates a cache with an English stemmer. Returns NULL when out of memory. */
+ibid_stem_cache *ibid_stem_cache_new(void);
+void ibid_stem_cache_free(ibid_stem_cache *c);
+
+/* The term of form[0..len) (a folded form, at most IBID_MAX_TERM bytes), NUL-terminated;
+   *term_len gets its length.  Returns NULL when out of memory or when len > IBID_MAX_TERM. */
+const char *ibid_stem_cache_get(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len);
+
+/* Number of distinct forms in the cache (for tests and statistics). */
+size_t ibid_stem_cache_size(const ibid_stem_cache *c);
+
+#endif
