@@ -32,8 +32,11 @@
 typedef enum ibid_qtype {
     IBID_Q_TERM,    /* one word: words[0]; matches passages holding its term (stem), or with exact
                        set its exact form */
-    IBID_Q_PHRASE,  /* words[0..nwords) at consecutive positions (word i at pos p + offset[i]);
-                       always exact */
+    IBID_Q_PHRASE,  /* words[0..nwords) at consecutive positions (word i at pos p + offset[i]).
+                       exact = 1 (a quoted phrase): match the exact forms.  exact = 0: match the
+                       stems; the parser makes such phrases of an UNQUOTED word that the
+                       analyzer splits into several tokens (1.3bn, 2023-2025, e-mail addresses,
+                       URLs, and the parts of a hyphenated compound) */
     IBID_Q_PREFIX,  /* prefix: words[0].form is the folded prefix; matches any form that starts
                        with it */
     IBID_Q_BOOL,    /* children with occur flags: see below */
@@ -49,7 +52,8 @@ typedef enum ibid_occur {
 
 typedef enum ibid_filter {
     IBID_FILTER_KIND,    /* value: "paragraph", "footnote" or "bibliography" */
-    IBID_FILTER_NOTKIND, /* in:text = everything but footnotes and bibliography: value "footnote" */
+    IBID_FILTER_NOTKIND, /* everything but footnotes and bibliography: value "footnote" (the
+                            parser does not produce it: in:text gives KIND "paragraph") */
     IBID_FILTER_WORK,    /* value: folded words that must all occur in the work title */
     IBID_FILTER_CHAPTER  /* value: folded words that must all occur in the chapter title */
 } ibid_filter;
@@ -68,12 +72,18 @@ struct ibid_qnode {
     /* TERM, PHRASE, PREFIX */
     ibid_qword *words;
     size_t nwords;
-    int exact;             /* TERM: 1 inside quotes (match the exact form, not the stem) */
+    int exact;             /* TERM, PHRASE: 1 inside quotes (match the exact forms, not the
+                              stems); 0 for unquoted words.  Later query expansions (synonyms)
+                              apply only to exact = 0 nodes */
     /* BOOL, NEAR */
     ibid_qnode **children;
     size_t nchildren;
     uint32_t distance;     /* NEAR: max distance between positions */
-    /* FILTER */
+    /* FILTER.  A filter restricts the group it stands in: the parser gives it occur MUST
+       (NOT when negated: -in:footnotes).  The only SHOULD filters are operands of a group of
+       filters alone joined by OR (in:footnotes OR in:bibliography, or several in: filters side
+       by side, which the parser gathers into such a group): a passage passes that group when
+       it passes ANY of them. */
     ibid_filter filter;
     const char *value;
     /* An unquoted compound (co-operation) is a BOOL of SHOULD children: the joined TERM
@@ -82,10 +92,25 @@ struct ibid_qnode {
     int alternatives;
 };
 
+/* The shape of a parsed tree (what an evaluator may rely on):
+     - root is NULL when nothing searchable is left; else its occur is SHOULD.  A single clause
+       is the root itself (Great -> TERM); several clauses make a root BOOL.
+     - A BOOL with MUST children requires all of them and its SHOULD children only add score;
+       without one it requires at least one SHOULD child.  NOT children exclude.  A BOOL whose
+       children are all NOT (-x) matches nothing.  A BOOL or root of filters alone
+       (in:footnotes) matches every passage that passes them, with score 0.
+     - Every BOOL has at least one child; a BOOL with one child has a NOT child (others are
+       replaced by the child); NEAR has at least 2 TERM or PHRASE children and 1 <= distance
+       <= 1000; PHRASE has at least 2 words with increasing offsets; TERM and PREFIX have one
+       word with a non-empty form (PREFIX: at least 2 characters, term == form).
+     - A tree has at most 4 * (IBID_MAX_QUERY_DEPTH + 1) levels (each parenthesis level adds
+       at most a group, an OR, an AND and a NEAR level), so recursing over it is safe. */
 typedef struct ibid_query {
     ibid_qnode *root;      /* NULL when the query has no searchable word (then nothing matches) */
     ibid_arena arena;      /* owns every node and string */
-    char warning[256];     /* a note for stderr ("unmatched quote read as text"), or "" */
+    char warning[256];     /* a note for stderr ("unmatched quote read as text"), or "".  When
+                              ibid_query_parse fails, it says why ("query has too many words
+                              (the limit is 1024)") and root is NULL */
 } ibid_query;
 
 /* Parses text (UTF-8, at most IBID_MAX_QUERY bytes) with analyzer a.  Never fails on
@@ -95,7 +120,8 @@ enum { IBID_MAX_QUERY = 65536, IBID_MAX_QUERY_TERMS = 1024, IBID_MAX_QUERY_DEPTH
 int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query *out);
 void ibid_query_free(ibid_query *q);
 /* Appends a readable rendering of the tree (for --explain and tests) to buf, "" when empty:
-   e.g. (OR great stone +"exact phrase" -x in:footnotes). Returns IBID_OK or IBID_ENOMEM. */
+   e.g. (OR great stone +"exact phrase" -x +in:footnote); the grammar of the rendering is in
+   query_format.c. Returns IBID_OK or IBID_ENOMEM. */
 struct ibid_buf;
 int ibid_query_format(const ibid_query *q, struct ibid_buf *buf);
 

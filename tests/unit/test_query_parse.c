@@ -441,6 +441,8 @@ static void node_fields(void **state)
     ibid_query_free(&q); /* freeing twice is harmless */
 }
 
+static void check_node(const ibid_qnode *n, unsigned depth);
+
 static char *repeat(const char *unit, size_t times, const char *tail, size_t *len)
 {
     size_t u = strlen(unit), t = strlen(tail);
@@ -498,6 +500,19 @@ static void limits(void **state)
     assert_int_equal(q.root->type, IBID_Q_TERM);
     ibid_query_free(&q);
     free(s);
+    /* the deepest tree: every parenthesis level adds a group, an OR, an AND and a NEAR */
+    {
+        ibid_buf deep = {0};
+        for (int i = 0; i < IBID_MAX_QUERY_DEPTH; i++)
+            assert_int_equal(ibid_buf_putc(&deep, '('), IBID_OK);
+        assert_int_equal(ibid_buf_putc(&deep, 'a'), IBID_OK);
+        for (int i = 0; i < IBID_MAX_QUERY_DEPTH; i++)
+            assert_int_equal(ibid_buf_puts(&deep, " NEAR b AND f OR c e)"), IBID_OK);
+        assert_int_equal(ibid_query_parse(an, deep.data, deep.len, &q), IBID_OK);
+        ibid_buf_free(&deep);
+        check_node(q.root, 0);
+        ibid_query_free(&q);
+    }
     s = repeat("(", IBID_MAX_QUERY_DEPTH + 1, "a", &len);
     assert_int_equal(ibid_query_parse(an, s, len, &q), IBID_ELIMIT);
     free(s);
@@ -535,7 +550,7 @@ static void limits(void **state)
 /* Checks the invariants the evaluator relies on. */
 static void check_node(const ibid_qnode *n, unsigned depth)
 {
-    assert_true(depth < 4 * IBID_MAX_QUERY_DEPTH);
+    assert_true(depth <= 4 * (IBID_MAX_QUERY_DEPTH + 1));
     assert_true(n->occur == IBID_OCCUR_SHOULD || n->occur == IBID_OCCUR_MUST || n->occur == IBID_OCCUR_NOT);
     switch (n->type) {
     case IBID_Q_TERM:
