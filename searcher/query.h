@@ -80,10 +80,10 @@ struct ibid_qnode {
     size_t nchildren;
     uint32_t distance;     /* NEAR: max distance between positions */
     /* FILTER.  A filter restricts the group it stands in: the parser gives it occur MUST
-       (NOT when negated: -in:footnotes).  The only SHOULD filters are operands of a group of
-       filters alone joined by OR (in:footnotes OR in:bibliography, or several in: filters side
-       by side, which the parser gathers into such a group): a passage passes that group when
-       it passes ANY of them. */
+       (NOT when negated: -in:footnotes; Byal OR in:footnotes is Byal +in:footnotes).  The only
+       SHOULD filters are children of a BOOL whose children are all filters, made by OR
+       (in:footnotes OR in:bibliography, or several in: filters side by side, which the parser
+       gathers into such a group): a passage passes that BOOL when it passes ANY of them. */
     ibid_filter filter;
     const char *value;
     /* An unquoted compound (co-operation) is a BOOL of SHOULD children: the joined TERM
@@ -96,9 +96,10 @@ struct ibid_qnode {
      - root is NULL when nothing searchable is left; else its occur is SHOULD.  A single clause
        is the root itself (Great -> TERM); several clauses make a root BOOL.
      - A BOOL with MUST children requires all of them and its SHOULD children only add score;
-       without one it requires at least one SHOULD child.  NOT children exclude.  A BOOL whose
-       children are all NOT (-x) matches nothing.  A BOOL or root of filters alone
-       (in:footnotes) matches every passage that passes them, with score 0.
+       without one it requires at least one SHOULD child.  NOT children exclude.  A BOOL with
+       no filter and no child but NOT ones (-x) matches nothing.  A BOOL (or root) whose only
+       non-NOT children are filters (in:footnotes; -in:footnotes; in:footnotes -China) keeps
+       every passage that passes the filters and is not excluded, with score 0.
      - Every BOOL has at least one child; a BOOL with one child has a NOT child (others are
        replaced by the child); NEAR has at least 2 TERM or PHRASE children and 1 <= distance
        <= 1000; PHRASE has at least 2 words with increasing offsets; TERM and PREFIX have one

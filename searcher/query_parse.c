@@ -869,14 +869,27 @@ static ibid_qnode *parse_binary(parser *p, unsigned depth, lkind op, int *occur,
         *bare = b;
         return n;
     }
-    ibid_occur dflt = op == L_AND ? IBID_OCCUR_MUST : IBID_OCCUR_SHOULD;
-    if (!push_item(p, n, o == -1 ? (int)dflt : o, -1))
+    if (!push_item(p, n, o, -1))
         return NULL;
     while (peek(p, 0)->kind == op && operand_start(peek(p, 1)->kind)) {
         p->cur++;
         n = op == L_AND ? parse_unary(p, depth, &o, &b) : parse_binary(p, depth, L_AND, &o, &b);
-        if (p->status != IBID_OK || !push_item(p, n, o == -1 ? (int)dflt : o, -1))
+        if (p->status != IBID_OK || !push_item(p, n, o, -1))
             return NULL;
+    }
+    /* Operands without a sign: MUST for AND, SHOULD for OR.  But a filter restricts: in an OR
+       that also has other operands (Byal OR in:footnotes) a filter is MUST, so that SHOULD
+       filters only ever stand in groups of filters alone (in:footnotes OR in:bibliography). */
+    int mixed = 0;
+    for (size_t i = base; i < p->nitems; i++)
+        if (p->items[i].node && !filter_only(p->items[i].node))
+            mixed = 1;
+    for (size_t i = base; i < p->nitems; i++) {
+        item *it = &p->items[i];
+        if (it->occur == -1)
+            it->occur = op == L_AND || (mixed && it->node && filter_only(it->node))
+                            ? IBID_OCCUR_MUST
+                            : IBID_OCCUR_SHOULD;
     }
     *occur = -1;
     *bare = -1;
@@ -979,9 +992,10 @@ int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query 
     }
     out->root = root;
     if (root && root->type == IBID_Q_BOOL && !root->alternatives) {
+        /* nothing positive and no filter to say which passages to keep: nothing matches */
         int positive = 0;
         for (size_t i = 0; i < root->nchildren; i++)
-            positive |= root->children[i]->occur != IBID_OCCUR_NOT;
+            positive |= root->children[i]->occur != IBID_OCCUR_NOT || filter_only(root->children[i]);
         if (!positive)
             warn(&p, "a query with only excluded words matches nothing");
     }

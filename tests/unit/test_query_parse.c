@@ -233,6 +233,14 @@ static void filters(void **state)
         {"in:footnotes in:bibliography Byal", "(OR byal +(OR in:footnote in:bibliography))", ""},
         {"in:footnotes OR in:bibliography", "(OR in:footnote in:bibliography)", ""},
         {"(in:footnotes OR in:bibliography) Byal", "(OR +(OR in:footnote in:bibliography) byal)", ""},
+        /* in an OR with other operands a filter still restricts */
+        {"Byal OR in:footnotes", "(OR byal +in:footnote)", ""},
+        {"Byal OR (in:footnotes OR in:bibliography)", "(OR byal +(OR in:footnote in:bibliography))", ""},
+        {"-(in:footnotes OR in:bibliography) Byal", "(OR -in:footnote -in:bibliography byal)", ""},
+        /* filters alone, even negated ones, keep the passages that pass them: no warning */
+        {"-in:footnotes", "(OR -in:footnote)", ""},
+        {"-in:footnotes -China", "(OR -in:footnote -china)", ""},
+        {"in:footnotes -China", "(OR +in:footnote -china)", ""},
         {"work:cooperation", "work:cooperation", ""},
         {"work:\"On the Course\" China", "(OR +work:\"on the course\" china)", ""},
         {"chapter:Belarus-China", "chapter:\"belarus china\"", ""},
