@@ -1,0 +1,46 @@
+/*
+ * index_impl.h - the reader's private state, shared by index.c (open, statistics, metadata),
+ * index_dict.c (term and form dictionaries), postings.c (cursors) and store_read.c (the
+ * passage store).  Not a contract: ibid-search uses index.h only.
+ */
+#ifndef IBID_INDEX_IMPL_H
+#define IBID_INDEX_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index.h"
+#include "index_format.h"
+
+typedef struct ibid_sec {
+    const uint8_t *p; /* into the mapping */
+    uint64_t len;
+    uint32_t crc;
+} ibid_sec;
+
+struct ibid_index {
+    uint8_t *map;
+    size_t size;
+    ibid_sec sec[IBID_SEC_COUNT + 1]; /* by section id */
+    uint32_t npass, nterms, nforms, nfiles, nworks, nchaps, nstore, nwruns, ncruns;
+    uint32_t ntblocks, nfblocks, nformlist;
+    uint64_t tokens, postings, occurrences, text_bytes;
+    unsigned lens_width, line_bits;
+    uint32_t min_len, max_len;
+    const uint8_t *works_str, *chaps_str, *files_str; /* string areas */
+    uint64_t works_strlen, chaps_strlen, files_strlen;
+};
+
+/* Writes "reason" into err and returns IBID_ECORRUPT. */
+int ibid_ix_corrupt(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Term number ord's dictionary entry (index_dict.c). 1 found, <0 corrupt. */
+int ibid_ix_term_at(const ibid_index *ix, uint32_t ord, ibid_term_info *out);
+/* File id of passage pid by binary search over the file table; UINT32_MAX when none. */
+uint32_t ibid_ix_file_of(const ibid_index *ix, uint32_t pid);
+/* Checks every dictionary entry and postings list in full (index_dict.c / postings.c). */
+int ibid_ix_verify_dict(const ibid_index *ix, char *err, size_t errlen);
+int ibid_ix_verify_postings(const ibid_index *ix, const ibid_term_info *t, char *err, size_t errlen);
+int ibid_ix_verify_store(const ibid_index *ix, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,829 @@
+/*
+ * index_build.c - the index builder: takes files' passages, analyses and inverts them in
+ * memory, streams each passage's record into the compressed store, and at the end sorts the
+ * dictionary and writes every section (see index_build.h and docs/index-format.md).
+ *
+ * Inversion.  Every distinct folded form gets an id from a hash table (strtab); the first time
+ * a form is seen, its stem is interned too and the form becomes the stem's next variant, so
+ * variants are numbered in order of first appearance.  Within one passage the tokens of each
+ * term are chained through scratch arrays (a term remembers the passage it last saw and the
+ * head and tail of its chain); when the passage ends, each touched term appends one posting to
+ * its growing buffer in an intermediate VByte format:
+ *     VByte doc delta, VByte tf, tf x VByte ((position delta << 8) | variant)
+ * Nothing is sorted per passage (only the rare out-of-order position of a joined compound).
+ *
+ * Writing.  Terms and forms are sorted once (byte order), ordinals assigned, and each term's
+ * intermediate list is re-encoded into its final form (postings_enc.c) in ordinal order and
+ * freed at once, so the peak holds the intermediate lists plus the final postings.
+ *
+ * After any error other than the IBID_EINVAL of a misordered file, the builder is left in a
+ * failed state: ibid_builder_write returns that error, and only ibid_builder_free is useful.
+ */
+#include "index_build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "bitpack.h"
+#include "buf.h"
+#include "index_file.h"
+#include "index_format.h"
+#include "postings_enc.h"
+#include "status.h"
+#include "store_write.h"
+#include "strtab.h"
+#include "vbyte.h"
+
+typedef struct term_ent {
+    ibid_buf post;    /* intermediate postings (see above) */
+    uint32_t last_doc, df, max_tf, nforms;
+    uint64_t cf;
+    /* per passage scratch */
+    uint32_t cur_doc, head, tail, tf;
+} term_ent;
+
+struct ibid_builder {
+    int level;
+    const ibid_diag *diag;
+    int failed;
+    ibid_analyzer *an;
+    ibid_strtab terms, forms, works, chapters;
+    term_ent *tents;
+    size_t tcap;
+    uint32_t *form_term, *form_var;
+    size_t fcap;
+    /* per passage scratch: one entry per token */
+    uint32_t *tok_pos, *tok_var, *tok_next, *touched;
+    size_t tok_cap, touched_cap;
+    uint32_t *sort_pos, *sort_var;
+    /* per passage data */
+    uint32_t *lens, *lines;
+    uint8_t *kinds;
+    size_t pcap;
+    uint32_t npass;
+    ibid_buf wruns, cruns;
+    uint32_t nwruns, ncruns, last_work, last_chap;
+    /* files */
+    ibid_buf files, paths;
+    uint32_t nfiles;
+    char *last_path;
+    /* store */
+    ibid_store_writer store;
+    ibid_buf rec;
+    uint64_t tokens, text_bytes, postings, occurrences;
+    uint32_t max_line;
+};
+
+ibid_builder *ibid_builder_new(const ibid_build_opts *opts)
+{
+    ibid_builder *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->level = opts && opts->level >= 1 && opts->level <= 12 ? opts->level : 6;
+    b->diag = opts ? opts->diag : NULL;
+    b->an = ibid_analyzer_new();
+    if (!b->an || ibid_store_writer_init(&b->store, b->level)) {
+        ibid_builder_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void ibid_builder_free(ibid_builder *b)
+{
+    if (!b)
+        return;
+    if (b->an)
+        ibid_analyzer_free(b->an);
+    for (size_t i = 0; i < b->terms.n; i++)
+        ibid_buf_free(&b->tents[i].post);
+    ibid_strtab_free(&b->terms);
+    ibid_strtab_free(&b->forms);
+    ibid_strtab_free(&b->works);
+    ibid_strtab_free(&b->chapters);
+    free(b->tents);
+    free(b->form_term);
+    free(b->form_var);
+    free(b->tok_pos);
+    free(b->tok_var);
+    free(b->tok_next);
+    free(b->touched);
+    free(b->sort_pos);
+    free(b->sort_var);
+    free(b->lens);
+    free(b->lines);
+    free(b->kinds);
+    ibid_buf_free(&b->wruns);
+    ibid_buf_free(&b->cruns);
+    ibid_buf_free(&b->files);
+    ibid_buf_free(&b->paths);
+    free(b->last_path);
+    ibid_store_writer_free(&b->store);
+    ibid_buf_free(&b->rec);
+    free(b);
+}
+
+/* Grows *arr (of elem-size entries, capacity *cap) to hold at least need entries. */
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return IBID_OK;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / elem)
+        return IBID_ENOMEM;
+    void *p = realloc(*arr, c * elem);
+    if (!p)
+        return IBID_ENOMEM;
+    *arr = p;
+    *cap = c;
+    return IBID_OK;
+}
+
+/* Form id of tok's form, creating the form (and its term) on first sight. */
+static int64_t form_of(ibid_builder *b, const ibid_token *tok)
+{
+    uint32_t h = ibid_strtab_hash(tok->form, tok->form_len);
+    uint32_t f = ibid_strtab_find(&b->forms, tok->form, tok->form_len, h);
+    if (f != UINT32_MAX)
+        return f;
+    int added;
+    int64_t t = ibid_strtab_intern(&b->terms, tok->term, tok->term_len,
+                                   ibid_strtab_hash(tok->term, tok->term_len), &added);
+    if (t < 0)
+        return t;
+    if (added) {
+        size_t cap = b->tcap;
+        if (grow((void **)&b->tents, &cap, (size_t)t + 1, sizeof *b->tents))
+            return IBID_ENOMEM;
+        b->tcap = cap;
+        memset(&b->tents[t], 0, sizeof b->tents[t]);
+        b->tents[t].cur_doc = UINT32_MAX;
+    }
+    term_ent *te = &b->tents[t];
+    if (te->nforms >= IBID_IDX_MAX_FORMS)
+        return IBID_ELIMIT;
+    int64_t nf = ibid_strtab_intern(&b->forms, tok->form, tok->form_len, h, NULL);
+    if (nf < 0)
+        return nf;
+    size_t c1 = b->fcap, c2 = b->fcap;
+    if (grow((void **)&b->form_term, &c1, (size_t)nf + 1, sizeof *b->form_term) ||
+        grow((void **)&b->form_var, &c2, (size_t)nf + 1, sizeof *b->form_var))
+        return IBID_ENOMEM;
+    b->fcap = c1 < c2 ? c1 : c2;
+    b->form_term[nf] = (uint32_t)t;
+    b->form_var[nf] = te->nforms++;
+    return nf;
+}
+
+/* Appends the passage's postings to the touched terms' buffers. */
+static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
+{
+    for (size_t i = 0; i < ntouched; i++) {
+        term_ent *te = &b->tents[b->touched[i]];
+        uint32_t tf = te->tf, k = te->head;
+        /* gather the chain; positions are ascending except for a joined compound, which
+           arrives after its parts: insertion sort (tf is small, disorder rare) */
+        for (uint32_t j = 0; j < tf; j++) {
+            uint32_t p = b->tok_pos[k], v = b->tok_var[k], m = j;
+            while (m > 0 && b->sort_pos[m - 1] > p) {
+                b->sort_pos[m] = b->sort_pos[m - 1];
+                b->sort_var[m] = b->sort_var[m - 1];
+                m--;
+            }
+            b->sort_pos[m] = p;
+            b->sort_var[m] = v;
+            k = b->tok_next[k];
+        }
+        uint32_t delta = te->df ? pid - te->last_doc : pid;
+        if (ibid_buf_reserve(&te->post, (2 + (size_t)tf) * IBID_VBYTE_MAX32))
+            return IBID_ENOMEM;
+        uint8_t *o = (uint8_t *)te->post.data + te->post.len, *o0 = o;
+        o += ibid_vbyte_put32(o, delta);
+        o += ibid_vbyte_put32(o, tf);
+        uint32_t prev = 0;
+        for (uint32_t j = 0; j < tf; j++) {
+            o += ibid_vbyte_put32(o, (b->sort_pos[j] - prev) << 8 | b->sort_var[j]);
+            prev = b->sort_pos[j];
+        }
+        te->post.len += (size_t)(o - o0);
+        te->last_doc = pid;
+        te->df++;
+        te->cf += tf;
+        if (tf > te->max_tf)
+            te->max_tf = tf;
+        b->postings++;
+    }
+    return IBID_OK;
+}
+
+/* Analyses and inverts one passage's text; returns its length in tokens via *len. */
+static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, uint32_t *len)
+{
+    ibid_token tok;
+    size_t ntok = 0, ntouched = 0;
+    uint32_t n = 0;
+    int rc;
+    ibid_analyzer_reset(b->an, text, tlen);
+    while ((rc = ibid_analyzer_next(b->an, &tok)) == 1) {
+        if (tok.form_len == 0 || tok.form_len > IBID_MAX_TERM || tok.term_len == 0 ||
+            tok.term_len > IBID_MAX_TERM)
+            continue;
+        if (tok.pos >= IBID_IDX_MAX_POS)
+            return IBID_ELIMIT;
+        int64_t f = form_of(b, &tok);
+        if (f < 0)
+            return (int)f;
+        if (!(tok.flags & IBID_TOK_JOINED))
+            n++;
+        if (ntok == b->tok_cap) {
+            size_t c1 = b->tok_cap, c2 = b->tok_cap, c3 = b->tok_cap, c4 = b->tok_cap,
+                   c5 = b->tok_cap;
+            if (grow((void **)&b->tok_pos, &c1, ntok + 1, 4) ||
+                grow((void **)&b->tok_var, &c2, ntok + 1, 4) ||
+                grow((void **)&b->tok_next, &c3, ntok + 1, 4) ||
+                grow((void **)&b->sort_pos, &c4, ntok + 1, 4) ||
+                grow((void **)&b->sort_var, &c5, ntok + 1, 4))
+                return IBID_ENOMEM;
+            b->tok_cap = c5;
+        }
+        uint32_t t = b->form_term[f];
+        term_ent *te = &b->tents[t];
+        b->tok_pos[ntok] = tok.pos;
+        b->tok_var[ntok] = b->form_var[f];
+        b->tok_next[ntok] = UINT32_MAX;
+        if (te->cur_doc != pid) {
+            if (grow((void **)&b->touched, &b->touched_cap, ntouched + 1, 4))
+                return IBID_ENOMEM;
+            b->touched[ntouched++] = t;
+            te->cur_doc = pid;
+            te->head = te->tail = (uint32_t)ntok;
+            te->tf = 1;
+        } else {
+            b->tok_next[te->tail] = (uint32_t)ntok;
+            te->tail = (uint32_t)ntok;
+            te->tf++;
+        }
+        ntok++;
+    }
+    if (rc < 0)
+        return rc;
+    *len = n;
+    b->tokens += n;
+    b->occurrences += ntok;
+    return flush_passage(b, pid, ntouched);
+}
+
+typedef struct fn_ref {
+    int footnote;
+    uint32_t index;
+} fn_ref;
+
+static int cmp_fn_ref(const void *x, const void *y)
+{
+    const fn_ref *a = x, *c = y;
+    if (a->footnote != c->footnote)
+        return a->footnote < c->footnote ? -1 : 1;
+    return a->index < c->index ? -1 : a->index > c->index;
+}
+
+static uint32_t nonneg(int v) { return v > 0 ? (uint32_t)v : 0; }
+
+/* Serialises passage p (index i of its file's list) into b->rec. */
+static int encode_record(ibid_builder *b, const ibid_passage_list *list, size_t i,
+                         const fn_ref *fns, size_t nfns, uint32_t work, uint32_t chap)
+{
+    const ibid_passage *p = &list->v[i];
+    ibid_buf *r = &b->rec;
+    ibid_buf_clear(r);
+    uint32_t line = nonneg(p->line), end = nonneg(p->end_line);
+    int rc = 0;
+    rc |= ibid_buf_put_vbyte(r, (uint32_t)p->kind);
+    rc |= ibid_buf_put_vbyte(r, line);
+    rc |= ibid_buf_put_vbyte(r, end >= line ? end - line : 0);
+    rc |= ibid_buf_put_vbyte(r, work);
+    rc |= ibid_buf_put_vbyte(r, chap == UINT32_MAX ? 0 : (uint64_t)chap + 1);
+    rc |= ibid_buf_put_vbyte(r, nonneg(p->page));
+    rc |= ibid_buf_put_vbyte(r, nonneg(p->paragraph));
+    rc |= ibid_buf_put_vbyte(r, nonneg(p->footnote));
+    size_t ncites = p->cites ? p->ncites : 0;
+    rc |= ibid_buf_put_vbyte(r, ncites);
+    for (size_t c = 0; c < ncites; c++) {
+        const ibid_cite *ct = &p->cites[c];
+        rc |= ibid_buf_put_vbyte(r, nonneg(ct->footnote));
+        if (!ct->text) {
+            rc |= ibid_buf_put_vbyte(r, 0);
+            continue;
+        }
+        /* a reference to the file's footnote passage with this number and this very text */
+        size_t lo = 0, hi = nfns;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (fns[mid].footnote < ct->footnote)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int found = 0;
+        for (; lo < nfns && fns[lo].footnote == ct->footnote; lo++)
+            if (strcmp(list->v[fns[lo].index].text ? list->v[fns[lo].index].text : "", ct->text) == 0) {
+                rc |= ibid_buf_put_vbyte(r, (uint64_t)fns[lo].index + 2);
+                found = 1;
+                break;
+            }
+        if (!found) {
+            size_t n = strlen(ct->text);
+            rc |= ibid_buf_put_vbyte(r, 1);
+            rc |= ibid_buf_put_vbyte(r, n);
+            rc |= ibid_buf_put(r, ct->text, n);
+        }
+    }
+    if (p->id) {
+        size_t n = strlen(p->id);
+        rc |= ibid_buf_put_vbyte(r, (uint64_t)n + 1);
+        rc |= ibid_buf_put(r, p->id, n);
+    } else {
+        rc |= ibid_buf_put_vbyte(r, 0);
+    }
+    const char *text = p->text ? p->text : "";
+    size_t n = strlen(text);
+    rc |= ibid_buf_put_vbyte(r, n);
+    rc |= ibid_buf_put(r, text, n);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+static int add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id)
+{
+    if (ibid_buf_put_u32(runs, pid) || ibid_buf_put_u32(runs, id))
+        return IBID_ENOMEM;
+    (*nruns)++;
+    return IBID_OK;
+}
+
+static int add_passages(ibid_builder *b, const ibid_passage_list *list)
+{
+    fn_ref *fns = NULL;
+    size_t nfns = 0;
+    for (size_t i = 0; i < list->n; i++)
+        nfns += list->v[i].kind == IBID_KIND_FOOTNOTE && list->v[i].footnote > 0;
+    if (nfns && !(fns = malloc(nfns * sizeof *fns)))
+        return IBID_ENOMEM;
+    nfns = 0;
+    for (size_t i = 0; i < list->n; i++)
+        if (list->v[i].kind == IBID_KIND_FOOTNOTE && list->v[i].footnote > 0)
+            fns[nfns++] = (fn_ref){list->v[i].footnote, (uint32_t)i};
+    if (nfns > 1)
+        qsort(fns, nfns, sizeof *fns, cmp_fn_ref);
+
+    int rc = IBID_OK;
+    for (size_t i = 0; i < list->n && rc == IBID_OK; i++) {
+        const ibid_passage *p = &list->v[i];
+        uint32_t pid = b->npass;
+        const char *work = p->work ? p->work : "";
+        int64_t w = ibid_strtab_intern(&b->works, work, strlen(work), ibid_strtab_hash(work, strlen(work)), NULL);
+        int64_t c = -1;
+        if (p->chapter)
+            c = ibid_strtab_intern(&b->chapters, p->chapter, strlen(p->chapter),
+                                   ibid_strtab_hash(p->chapter, strlen(p->chapter)), NULL);
+        if (w < 0 || (p->chapter && c < 0)) {
+            rc = IBID_ENOMEM;
+            break;
+        }
+        uint32_t chap = c < 0 ? UINT32_MAX : (uint32_t)c;
+        if (pid == 0 || (uint32_t)w != b->last_work)
+            rc = add_run(&b->wruns, &b->nwruns, pid, (uint32_t)w);
+        if (rc == IBID_OK && (pid == 0 || chap != b->last_chap))
+            rc = add_run(&b->cruns, &b->ncruns, pid, chap);
+        b->last_work = (uint32_t)w;
+        b->last_chap = chap;
+        if (rc == IBID_OK && nonneg(p->line) >= IBID_IDX_MAX_LINE)
+            rc = IBID_ELIMIT;
+        if (rc == IBID_OK)
+            rc = encode_record(b, list, i, fns, nfns, (uint32_t)w, chap);
+        if (rc == IBID_OK)
+            rc = ibid_store_add(&b->store, b->rec.data, b->rec.len);
+        const char *text = p->text ? p->text : "";
+        size_t tlen = strlen(text);
+        if (rc == IBID_OK && tlen > IBID_IDX_MAX_PASSAGE_BYTES)
+            rc = IBID_ELIMIT;
+        uint32_t len = 0;
+        if (rc == IBID_OK)
+            rc = invert(b, pid, text, tlen, &len);
+        if (rc == IBID_OK) {
+            b->lens[pid] = len;
+            b->lines[pid] = nonneg(p->line);
+            b->kinds[pid] = (uint8_t)(p->kind <= IBID_KIND_BIBLIOGRAPHY ? p->kind : 0);
+            if (nonneg(p->line) > b->max_line)
+                b->max_line = nonneg(p->line);
+            b->text_bytes += tlen;
+            b->npass++;
+        }
+    }
+    free(fns);
+    return rc;
+}
+
+int ibid_builder_add_file(ibid_builder *b, const char *path, uint64_t size, int64_t mtime,
+                          const ibid_passage_list *passages)
+{
+    if (b->failed)
+        return b->failed;
+    if (!path || (b->last_path && strcmp(path, b->last_path) <= 0))
+        return IBID_EINVAL;
+    size_t n = passages ? passages->n : 0;
+    if (n > (size_t)(UINT32_MAX - 1) - b->npass || b->nfiles == UINT32_MAX - 1)
+        return IBID_ELIMIT;
+    size_t plen = strlen(path);
+    char *copy = malloc(plen + 1);
+    if (!copy)
+        return IBID_ENOMEM;
+    memcpy(copy, path, plen + 1);
+    free(b->last_path);
+    b->last_path = copy;
+
+    size_t c1 = b->pcap, c2 = b->pcap, c3 = b->pcap;
+    int rc = IBID_OK;
+    if (grow((void **)&b->lens, &c1, (size_t)b->npass + n, 4) ||
+        grow((void **)&b->lines, &c2, (size_t)b->npass + n, 4) ||
+        grow((void **)&b->kinds, &c3, (size_t)b->npass + n, 1))
+        rc = IBID_ENOMEM;
+    else
+        b->pcap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+    uint32_t first = b->npass;
+    if (rc == IBID_OK && n)
+        rc = add_passages(b, passages);
+    if (rc == IBID_OK && b->paths.len + plen + 1 > UINT32_MAX)
+        rc = IBID_ELIMIT;
+    if (rc == IBID_OK) {
+        uint8_t r[IBID_FILE_RECORD];
+        ibid_st64(r, size);
+        ibid_st64(r + 8, (uint64_t)mtime);
+        ibid_st64(r + 16, 0); /* content hash: reserved */
+        ibid_st32(r + 24, first);
+        ibid_st32(r + 28, b->npass - first);
+        ibid_st32(r + 32, (uint32_t)b->paths.len);
+        ibid_st32(r + 36, (uint32_t)plen);
+        if (ibid_buf_put(&b->files, r, sizeof r) || ibid_buf_put(&b->paths, path, plen + 1))
+            rc = IBID_ENOMEM;
+        else
+            b->nfiles++;
+    }
+    if (rc != IBID_OK)
+        b->failed = rc;
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+static const ibid_strtab *sort_tab;
+
+static int cmp_ids(const void *x, const void *y)
+{
+    const ibid_strtab_ent *a = &sort_tab->ents[*(const uint32_t *)x];
+    const ibid_strtab_ent *c = &sort_tab->ents[*(const uint32_t *)y];
+    size_t n = a->len < c->len ? a->len : c->len;
+    int r = memcmp(a->s, c->s, n);
+    if (r)
+        return r;
+    return a->len < c->len ? -1 : a->len > c->len;
+}
+
+/* Ids of t's strings in byte order (order[rank] = id) and rank[id]. */
+static int sort_strings(const ibid_strtab *t, uint32_t **order, uint32_t **rank)
+{
+    size_t n = t->n ? t->n : 1;
+    *order = malloc(n * sizeof **order);
+    *rank = malloc(n * sizeof **rank);
+    if (!*order || !*rank)
+        return IBID_ENOMEM;
+    for (size_t i = 0; i < t->n; i++)
+        (*order)[i] = (uint32_t)i;
+    sort_tab = t; /* qsort has no context argument; the builder is single-threaded */
+    qsort(*order, t->n, sizeof **order, cmp_ids);
+    for (size_t i = 0; i < t->n; i++)
+        (*rank)[(*order)[i]] = (uint32_t)i;
+    return IBID_OK;
+}
+
+static size_t common_prefix(const char *a, size_t al, const char *c, size_t cl)
+{
+    size_t n = al < cl ? al : cl, i = 0;
+    while (i < n && a[i] == c[i])
+        i++;
+    return i;
+}
+
+/* A string table section: u32 count, u32 offsets[count + 1], NUL-terminated strings. */
+static int string_table(const ibid_strtab *t, ibid_buf *out)
+{
+    int rc = ibid_buf_put_u32(out, (uint32_t)t->n);
+    uint64_t off = 0;
+    for (size_t i = 0; i <= t->n && !rc; i++) {
+        if (off > UINT32_MAX)
+            return IBID_ELIMIT;
+        rc = ibid_buf_put_u32(out, (uint32_t)off);
+        if (i < t->n)
+            off += t->ents[i].len + 1;
+    }
+    for (size_t i = 0; i < t->n && !rc; i++)
+        rc = ibid_buf_put(out, t->ents[i].s, t->ents[i].len + 1);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+typedef struct outbufs {
+    ibid_buf meta, files, works, chapters, pmeta, lens, termidx, termdict, formlist, formidx,
+        formdict, postings;
+} outbufs;
+
+static void outbufs_free(outbufs *o)
+{
+    ibid_buf *v[] = {&o->meta, &o->files, &o->works, &o->chapters, &o->pmeta, &o->lens,
+                     &o->termidx, &o->termdict, &o->formlist, &o->formidx, &o->formdict, &o->postings};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        ibid_buf_free(v[i]);
+}
+
+static int put_entry_head(ibid_buf *d, const char *prev, size_t prevlen, const char *s, size_t len,
+                          int first_in_block)
+{
+    size_t pre = first_in_block ? 0 : common_prefix(prev, prevlen, s, len);
+    if (ibid_buf_put_vbyte(d, pre) || ibid_buf_put_vbyte(d, len - pre) || ibid_buf_put(d, s + pre, len - pre))
+        return IBID_ENOMEM;
+    return IBID_OK;
+}
+
+/* Decodes term te's intermediate list into docs/tfs/vals and encodes it into o->postings. */
+static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_t **docs,
+                       uint32_t **tfs, size_t *dcap, uint32_t **vals, size_t *vcap, outbufs *o)
+{
+    size_t d1 = *dcap, d2 = *dcap;
+    if (grow((void **)docs, &d1, te->df, 4) || grow((void **)tfs, &d2, te->df, 4) ||
+        grow((void **)vals, vcap, te->cf, 4))
+        return IBID_ENOMEM;
+    *dcap = d1 < d2 ? d1 : d2;
+    unsigned vbits = ibid_bitpack_width(te->nforms - 1);
+    const uint8_t *p = (const uint8_t *)te->post.data, *end = p + te->post.len;
+    uint32_t doc = 0;
+    size_t vi = 0;
+    for (uint32_t i = 0; i < te->df; i++) {
+        uint32_t delta, tf, v;
+        p += ibid_vbyte_get32(p, end, &delta);
+        p += ibid_vbyte_get32(p, end, &tf);
+        doc = i ? doc + delta : delta;
+        (*docs)[i] = doc;
+        (*tfs)[i] = tf;
+        for (uint32_t j = 0; j < tf; j++) {
+            p += ibid_vbyte_get32(p, end, &v);
+            (*vals)[vi++] = (v >> 8) << vbits | (v & 0xff);
+        }
+    }
+    return ibid_postings_encode(enc, *docs, *tfs, te->df, *vals, b->lens, &o->postings);
+}
+
+static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
+{
+    uint32_t *order = NULL, *rank = NULL, *docs = NULL, *tfs = NULL, *vals = NULL, *foff = NULL;
+    size_t dcap = 0, vcap = 0;
+    ibid_postenc enc = {0};
+    int rc = sort_strings(&b->terms, &order, &rank);
+    size_t nt = b->terms.n;
+    if (rc == IBID_OK && !(foff = malloc((nt + 1) * sizeof *foff)))
+        rc = IBID_ENOMEM;
+    /* FORMLIST: each term's forms by variant, terms in ordinal order */
+    if (rc == IBID_OK) {
+        uint32_t off = 0;
+        for (size_t r = 0; r < nt; r++) {
+            foff[r] = off;
+            off += b->tents[order[r]].nforms;
+        }
+        foff[nt] = off;
+        if (ibid_buf_reserve(&o->formlist, (size_t)off * 4))
+            rc = IBID_ENOMEM;
+        else {
+            for (size_t f = 0; f < b->forms.n; f++)
+                ibid_st32((uint8_t *)o->formlist.data + 4 * ((size_t)foff[rank[b->form_term[f]]] + b->form_var[f]),
+                          form_rank[f]);
+            o->formlist.len = (size_t)off * 4;
+        }
+    }
+    const char *prev = "";
+    size_t prevlen = 0;
+    for (size_t r = 0; r < nt && rc == IBID_OK; r++) {
+        term_ent *te = &b->tents[order[r]];
+        const ibid_strtab_ent *s = &b->terms.ents[order[r]];
+        uint64_t post_off = o->postings.len;
+        if (r % IBID_IDX_TERM_BLOCK == 0) {
+            uint8_t e[IBID_TERMIDX_ENTRY];
+            if (o->termdict.len > UINT32_MAX) {
+                rc = IBID_ELIMIT;
+                break;
+            }
+            ibid_st32(e, (uint32_t)o->termdict.len);
+            ibid_st32(e + 4, foff[r]);
+            ibid_st64(e + 8, post_off);
+            if (ibid_buf_put(&o->termidx, e, sizeof e)) {
+                rc = IBID_ENOMEM;
+                break;
+            }
+        }
+        rc = encode_term(b, te, &enc, &docs, &tfs, &dcap, &vals, &vcap, o);
+        if (rc)
+            break;
+        ibid_buf_free(&te->post);
+        if (put_entry_head(&o->termdict, prev, prevlen, s->s, s->len, r % IBID_IDX_TERM_BLOCK == 0) ||
+            ibid_buf_put_vbyte(&o->termdict, te->df) || ibid_buf_put_vbyte(&o->termdict, te->cf - te->df) ||
+            ibid_buf_put_vbyte(&o->termdict, te->max_tf) || ibid_buf_put_vbyte(&o->termdict, te->nforms) ||
+            ibid_buf_put_vbyte(&o->termdict, o->postings.len - post_off))
+            rc = IBID_ENOMEM;
+        prev = s->s;
+        prevlen = s->len;
+    }
+    if (rc == IBID_OK) { /* sentinel */
+        uint8_t e[IBID_TERMIDX_ENTRY];
+        ibid_st32(e, (uint32_t)o->termdict.len);
+        ibid_st32(e + 4, foff[nt]);
+        ibid_st64(e + 8, o->postings.len);
+        if (o->termdict.len > UINT32_MAX)
+            rc = IBID_ELIMIT;
+        else if (ibid_buf_put(&o->termidx, e, sizeof e))
+            rc = IBID_ENOMEM;
+    }
+    /* the terms' ordinals, for the forms dictionary */
+    if (rc == IBID_OK) {
+        for (size_t f = 0; f < b->forms.n; f++)
+            b->form_term[f] = rank[b->form_term[f]];
+    }
+    ibid_postenc_free(&enc);
+    free(order);
+    free(rank);
+    free(docs);
+    free(tfs);
+    free(vals);
+    free(foff);
+    return rc;
+}
+
+static int build_forms(ibid_builder *b, outbufs *o, const uint32_t *order)
+{
+    const char *prev = "";
+    size_t prevlen = 0;
+    for (size_t r = 0; r < b->forms.n; r++) {
+        uint32_t f = order[r];
+        const ibid_strtab_ent *s = &b->forms.ents[f];
+        if (r % IBID_IDX_FORM_BLOCK == 0) {
+            if (o->formdict.len > UINT32_MAX)
+                return IBID_ELIMIT;
+            if (ibid_buf_put_u32(&o->formidx, (uint32_t)o->formdict.len))
+                return IBID_ENOMEM;
+        }
+        if (put_entry_head(&o->formdict, prev, prevlen, s->s, s->len, r % IBID_IDX_FORM_BLOCK == 0) ||
+            ibid_buf_put_vbyte(&o->formdict, b->form_term[f]) ||
+            ibid_buf_put_vbyte(&o->formdict, b->form_var[f]))
+            return IBID_ENOMEM;
+        prev = s->s;
+        prevlen = s->len;
+    }
+    if (o->formdict.len > UINT32_MAX)
+        return IBID_ELIMIT;
+    return ibid_buf_put_u32(&o->formidx, (uint32_t)o->formdict.len);
+}
+
+static int build_passage_sections(ibid_builder *b, outbufs *o, unsigned *lens_width,
+                                  unsigned *line_bits, uint32_t *min_len, uint32_t *max_len)
+{
+    uint32_t mn = b->npass ? UINT32_MAX : 0, mx = 0;
+    for (uint32_t i = 0; i < b->npass; i++) {
+        if (b->lens[i] < mn)
+            mn = b->lens[i];
+        if (b->lens[i] > mx)
+            mx = b->lens[i];
+    }
+    *min_len = mn;
+    *max_len = mx;
+    *lens_width = mx <= UINT16_MAX ? 2 : 4;
+    if (ibid_buf_reserve(&o->lens, (size_t)b->npass * *lens_width))
+        return IBID_ENOMEM;
+    uint8_t *l = (uint8_t *)o->lens.data;
+    for (uint32_t i = 0; i < b->npass; i++) {
+        if (*lens_width == 2) {
+            l[2 * (size_t)i] = (uint8_t)b->lens[i];
+            l[2 * (size_t)i + 1] = (uint8_t)(b->lens[i] >> 8);
+        } else {
+            ibid_st32(l + 4 * (size_t)i, b->lens[i]);
+        }
+    }
+    o->lens.len = (size_t)b->npass * *lens_width;
+
+    *line_bits = ibid_bitpack_width(b->max_line);
+    unsigned w = 2 + *line_bits;
+    size_t bytes = ibid_bitpack_bytes(b->npass, w);
+    uint32_t *rec = malloc((b->npass ? b->npass : 1) * sizeof *rec);
+    if (!rec || ibid_buf_reserve(&o->pmeta, bytes)) {
+        free(rec);
+        return IBID_ENOMEM;
+    }
+    for (uint32_t i = 0; i < b->npass; i++)
+        rec[i] = b->lines[i] << 2 | b->kinds[i];
+    ibid_bitpack_encode(rec, b->npass, w, (uint8_t *)o->pmeta.data);
+    o->pmeta.len = bytes;
+    free(rec);
+    return IBID_OK;
+}
+
+int ibid_builder_write(ibid_builder *b, const char *path, ibid_build_stats *stats)
+{
+    if (b->failed)
+        return b->failed;
+    outbufs o;
+    memset(&o, 0, sizeof o);
+    uint32_t *forder = NULL, *frank = NULL;
+    unsigned lens_width = 2, line_bits = 0;
+    uint32_t min_len = 0, max_len = 0;
+    int rc = ibid_store_finish(&b->store);
+    if (rc == IBID_OK)
+        rc = sort_strings(&b->forms, &forder, &frank);
+    if (rc == IBID_OK)
+        rc = build_terms(b, &o, frank);
+    if (rc == IBID_OK)
+        rc = build_forms(b, &o, forder);
+    if (rc == IBID_OK)
+        rc = build_passage_sections(b, &o, &lens_width, &line_bits, &min_len, &max_len);
+    if (rc == IBID_OK)
+        rc = string_table(&b->works, &o.works);
+    if (rc == IBID_OK)
+        rc = string_table(&b->chapters, &o.chapters);
+    if (rc == IBID_OK) {
+        if (ibid_buf_put_u32(&o.files, b->nfiles) || ibid_buf_put_u32(&o.files, 0) ||
+            ibid_buf_put(&o.files, b->files.data, b->files.len) ||
+            ibid_buf_put(&o.files, b->paths.data, b->paths.len))
+            rc = IBID_ENOMEM;
+    }
+    if (rc == IBID_OK && ibid_buf_reserve(&o.meta, IBID_IDX_META_SIZE))
+        rc = IBID_ENOMEM;
+    if (rc == IBID_OK) {
+        uint8_t *m = (uint8_t *)o.meta.data;
+        memset(m, 0, IBID_IDX_META_SIZE);
+        ibid_st32(m + IBID_META_PASSAGES, b->npass);
+        ibid_st32(m + IBID_META_TERMS, (uint32_t)b->terms.n);
+        ibid_st32(m + IBID_META_FORMS, (uint32_t)b->forms.n);
+        ibid_st32(m + IBID_META_FILES, b->nfiles);
+        ibid_st32(m + IBID_META_WORKS, (uint32_t)b->works.n);
+        ibid_st32(m + IBID_META_CHAPTERS, (uint32_t)b->chapters.n);
+        ibid_st64(m + IBID_META_TOKENS, b->tokens);
+        ibid_st64(m + IBID_META_POSTINGS, b->postings);
+        ibid_st64(m + IBID_META_OCCURRENCES, b->occurrences);
+        ibid_st64(m + IBID_META_TEXT_BYTES, b->text_bytes);
+        ibid_st32(m + IBID_META_STORE_BLOCKS, b->store.nblocks);
+        ibid_st32(m + IBID_META_LENS_WIDTH, lens_width);
+        ibid_st32(m + IBID_META_LINE_BITS, line_bits);
+        ibid_st32(m + IBID_META_MIN_LEN, min_len);
+        ibid_st32(m + IBID_META_MAX_LEN, max_len);
+        ibid_st32(m + IBID_META_WRUNS, b->nwruns);
+        ibid_st32(m + IBID_META_CRUNS, b->ncruns);
+        ibid_st32(m + IBID_META_TERM_BLOCK, IBID_IDX_TERM_BLOCK);
+        ibid_st32(m + IBID_META_FORM_BLOCK, IBID_IDX_FORM_BLOCK);
+        ibid_st32(m + IBID_META_POST_BLOCK, IBID_IDX_POST_BLOCK);
+        ibid_st64(m + IBID_META_SEGMENT, 0);
+        o.meta.len = IBID_IDX_META_SIZE;
+    }
+    uint64_t fsize = 0;
+    if (rc == IBID_OK) {
+        /* small sections first: opening touches them, so they share the first pages */
+        ibid_section_out secs[IBID_SEC_COUNT] = {
+            {IBID_SEC_META, o.meta.data, o.meta.len},
+            {IBID_SEC_FILES, o.files.data, o.files.len},
+            {IBID_SEC_WORKS, o.works.data, o.works.len},
+            {IBID_SEC_CHAPTERS, o.chapters.data, o.chapters.len},
+            {IBID_SEC_WRUNS, b->wruns.data, b->wruns.len},
+            {IBID_SEC_CRUNS, b->cruns.data, b->cruns.len},
+            {IBID_SEC_TERMIDX, o.termidx.data, o.termidx.len},
+            {IBID_SEC_FORMIDX, o.formidx.data, o.formidx.len},
+            {IBID_SEC_STOREIDX, b->store.idx.data, b->store.idx.len},
+            {IBID_SEC_TERMDICT, o.termdict.data, o.termdict.len},
+            {IBID_SEC_FORMDICT, o.formdict.data, o.formdict.len},
+            {IBID_SEC_FORMLIST, o.formlist.data, o.formlist.len},
+            {IBID_SEC_LENS, o.lens.data, o.lens.len},
+            {IBID_SEC_PMETA, o.pmeta.data, o.pmeta.len},
+            {IBID_SEC_POSTINGS, o.postings.data, o.postings.len},
+            {IBID_SEC_STORE, b->store.out.data, b->store.out.len},
+        };
+        rc = ibid_index_file_write(path, secs, IBID_SEC_COUNT, &fsize);
+    }
+    if (rc == IBID_OK && stats) {
+        stats->files = b->nfiles;
+        stats->passages = b->npass;
+        stats->terms = (uint32_t)b->terms.n;
+        stats->tokens = b->tokens;
+        stats->postings = b->postings;
+        stats->index_bytes = fsize;
+        stats->store_bytes = b->store.out.len;
+        stats->text_bytes = b->text_bytes;
+    }
+    free(forder);
+    free(frank);
+    outbufs_free(&o);
+    b->failed = rc ? rc : IBID_EINVAL; /* the builder's data was consumed */
+    return rc;
+}

@@ -1,0 +1,163 @@
+/*
+ * index_file.c - the header and the atomic write of an index file (see index_file.h and the
+ * "File layout" part of docs/index-format.md).
+ *
+ * The temporary file is ".NAME.tmp.PID" in the target's directory, so the rename stays within
+ * one file system and is atomic: a reader opens either the old index or the new one, never a
+ * half-written file.  A killed build leaves the temporary file behind (the next build with the
+ * same pid replaces it) and the old index intact.
+ */
+#include "index_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "index_format.h"
+#include "status.h"
+
+static int write_all(int fd, const void *data, uint64_t len)
+{
+    const uint8_t *p = data;
+    while (len) {
+        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t n = write(fd, p, chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return IBID_EIO;
+        }
+        if (n == 0) {
+            errno = ENOSPC;
+            return IBID_EIO;
+        }
+        p += n;
+        len -= (uint64_t)n;
+    }
+    return IBID_OK;
+}
+
+static uint32_t crc_of(const void *data, uint64_t len)
+{
+    uLong c = crc32(0L, Z_NULL, 0);
+    const Bytef *p = data;
+    while (len) {
+        uInt chunk = len > (1u << 30) ? (1u << 30) : (uInt)len;
+        c = crc32(c, p, chunk);
+        p += chunk;
+        len -= chunk;
+    }
+    return (uint32_t)c;
+}
+
+/* Splits path into its directory ("." when none) and builds the temporary name. */
+static int temp_names(const char *path, char **dir, char **tmp)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    const char *base = slash ? slash + 1 : path;
+    *dir = malloc(dlen + 2);
+    *tmp = malloc(strlen(path) + 48);
+    if (!*dir || !*tmp) {
+        free(*dir);
+        free(*tmp);
+        return IBID_ENOMEM;
+    }
+    if (slash) {
+        memcpy(*dir, path, dlen ? dlen : 1); /* "/x" -> "/" */
+        (*dir)[dlen ? dlen : 1] = '\0';
+        sprintf(*tmp, "%.*s/.%s.tmp.%ld", (int)dlen, path, base, (long)getpid());
+    } else {
+        strcpy(*dir, ".");
+        sprintf(*tmp, ".%s.tmp.%ld", base, (long)getpid());
+    }
+    return IBID_OK;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return IBID_EIO;
+    int rc = fsync(fd) == 0 || errno == EINVAL ? IBID_OK : IBID_EIO;
+    close(fd);
+    return rc;
+}
+
+int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t n,
+                          uint64_t *file_size)
+{
+    if (n > IBID_IDX_MAX_SECTIONS) {
+        errno = EINVAL;
+        return IBID_EIO;
+    }
+    size_t hlen = IBID_IDX_FIXED_HEADER + IBID_IDX_SECTION_ENTRY * n + 8;
+    uint8_t *h = calloc(1, hlen);
+    char *dir = NULL, *tmp = NULL;
+    if (!h || temp_names(path, &dir, &tmp)) {
+        free(h);
+        return IBID_ENOMEM;
+    }
+    uint64_t off = hlen;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *e = h + IBID_IDX_FIXED_HEADER + IBID_IDX_SECTION_ENTRY * i;
+        off = (off + 7) & ~(uint64_t)7;
+        ibid_st32(e, secs[i].id);
+        ibid_st32(e + 4, crc_of(secs[i].data, secs[i].len));
+        ibid_st64(e + 8, off);
+        ibid_st64(e + 16, secs[i].len);
+        off += secs[i].len;
+    }
+    uint64_t total = (off + 7) & ~(uint64_t)7;
+    memcpy(h, IBID_IDX_MAGIC, 8);
+    ibid_st32(h + 8, IBID_IDX_VERSION);
+    ibid_st32(h + 12, 0);
+    ibid_st64(h + 16, total);
+    ibid_st32(h + 24, (uint32_t)n);
+    ibid_st32(h + 28, 0);
+    ibid_st32(h + hlen - 8, crc_of(h, hlen - 8));
+
+    int rc = IBID_EIO, fd;
+    unlink(tmp); /* a leftover of a killed build with our pid */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        static const uint8_t zeros[8];
+        uint64_t pos = hlen;
+        rc = write_all(fd, h, hlen);
+        for (size_t i = 0; i < n && rc == IBID_OK; i++) {
+            uint64_t pad = ((pos + 7) & ~(uint64_t)7) - pos;
+            rc = write_all(fd, zeros, pad);
+            if (rc == IBID_OK)
+                rc = write_all(fd, secs[i].data, secs[i].len);
+            pos += pad + secs[i].len;
+        }
+        if (rc == IBID_OK)
+            rc = write_all(fd, zeros, total - pos);
+        if (rc == IBID_OK && fsync(fd) != 0)
+            rc = IBID_EIO;
+        int saved = errno;
+        if (close(fd) != 0 && rc == IBID_OK)
+            rc = IBID_EIO;
+        else
+            errno = saved;
+        if (rc == IBID_OK && rename(tmp, path) != 0)
+            rc = IBID_EIO;
+        if (rc != IBID_OK) {
+            saved = errno;
+            unlink(tmp);
+            errno = saved;
+        } else {
+            fsync_dir(dir); /* the rename is done; a failed directory fsync only weakens durability */
+        }
+    }
+    if (rc == IBID_OK && file_size)
+        *file_size = total;
+    free(h);
+    free(dir);
+    free(tmp);
+    return rc;
+}
