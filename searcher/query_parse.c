@@ -302,7 +302,9 @@ static int lex(parser *p)
                 ibid_filter f = iprefix(w, n, "work:") ? IBID_FILTER_WORK : IBID_FILTER_CHAPTER;
                 size_t name = f == IBID_FILTER_WORK ? 5 : 8;
                 size_t vs = s + name, vn = n - name;
+                int quoted = 0;
                 if (vn == 0 && i < len && (k = quote_at(t, len, i))) {
+                    quoted = 1;
                     /* work:"quoted value" */
                     vs = i + k;
                     size_t e = find_quote(t, len, vs);
@@ -313,7 +315,7 @@ static int lex(parser *p)
                         e += quote_at(t, len, e);
                     i = e;
                 }
-                if (vn == 0) {
+                if (vn == 0 && !quoted) {
                     rc = push_lexeme(p, L_WORD, s, n); /* "work:" alone is a word */
                 } else {
                     rc = push_lexeme(p, L_FILTER, vs, vn);

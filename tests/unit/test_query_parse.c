@@ -251,6 +251,7 @@ static void filters(void **state)
         {"work: China", "(OR work china)", ""},
         {"in:foo", "<in foo>", ""},
         {"work:...", "", "ignored"},
+        {"work:\"\" China", "china", "ignored"},
         /* a filter inside a group restricts that group */
         {"(in:footnotes Byal) OR China", "(OR (OR +in:footnote byal) china)", ""},
     };
