@@ -166,6 +166,9 @@ static void phrases_and_exact_forms(void **state)
         {"\"...\"", "", ""},
         {"\"\"", "", ""},
         {"a\"b c\"d", "(OR a \"b c\" d)", ""},
+        /* a word over IBID_MAX_TERM bytes is not searchable but keeps its position */
+        {"\"a xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx b\"", "\"a _ b\"", ""},
+        {"a-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-b", "<a _ b>", ""},
         /* 001:1911 "Camagüey": diacritics folded */
         {"\"Camag\xc3\xbc" "ey\"", "\"camaguey\"", ""},
     };
