@@ -9,7 +9,7 @@
  *             collapsed.  Also accepted for the text: "contents" (Pyserini) and "abstract".
  *   line      = end_line = the line number; chapter, page, paragraph and footnote are null.
  * A line that is not JSON, not an object, or has no text string is reported through ctx->diag as
- * file:line and skipped; blank lines are skipped silently.  Each line is parsed with jansson's
+ * file:line and skipped (the first 10, then a count); blank lines are skipped silently.  Each line is parsed with jansson's
  * json_loadb, so a long line costs time linear in its length.
  */
 #include <jansson.h>
@@ -62,7 +62,8 @@ int ibid_parse_jsonl(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
         goto done;
     }
     size_t off = 0;
-    long ln = 0;
+    long ln = 0, bad = 0;
+    enum { MAX_REPORTS = 10 }; /* then one summary line, so a wrong file does not flood stderr */
     /* a UTF-8 byte order mark */
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         off = 3;
@@ -84,11 +85,13 @@ int ibid_parse_jsonl(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
         json_error_t jerr;
         json_t *obj = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
         if (!obj) {
-            ibid_diagf(ctx->diag, ctx->file, ln, "not JSON (%s), line skipped", jerr.text);
+            if (++bad <= MAX_REPORTS)
+                ibid_diagf(ctx->diag, ctx->file, ln, "not JSON (%s), line skipped", jerr.text);
             continue;
         }
         if (!json_is_object(obj)) {
-            ibid_diagf(ctx->diag, ctx->file, ln, "not a JSON object, line skipped");
+            if (++bad <= MAX_REPORTS)
+                ibid_diagf(ctx->diag, ctx->file, ln, "not a JSON object, line skipped");
             json_decref(obj);
             continue;
         }
@@ -100,7 +103,8 @@ int ibid_parse_jsonl(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
         if (!body)
             body = str_member(obj, "abstract", &bn);
         if (!body) {
-            ibid_diagf(ctx->diag, ctx->file, ln, "object has no \"text\" string, line skipped");
+            if (++bad <= MAX_REPORTS)
+                ibid_diagf(ctx->diag, ctx->file, ln, "object has no \"text\" string, line skipped");
             json_decref(obj);
             continue;
         }
@@ -159,6 +163,9 @@ int ibid_parse_jsonl(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
             goto done;
         }
     }
+    if (bad > MAX_REPORTS)
+        ibid_diagf(ctx->diag, ctx->file, 0, "%ld bad lines skipped in all (the first %d reported)", bad,
+                   (int)MAX_REPORTS);
     ibid_passages_sort_from(out, start);
 done:
     ibid_buf_free(&text);

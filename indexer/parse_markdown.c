@@ -225,6 +225,10 @@ static int same(const char *a, size_t an, const char *b, size_t bn)
 static void md_clean(tw *w, const char *s, size_t n, ivec *marks, int in_link)
 {
     size_t i = 0;
+    /* failed link and tag scans look ahead a bounded window; their total is capped too, so a
+       10 MB line of "[" or "<" stays linear */
+    size_t spent = 0;
+    const size_t allowance = 4 * n + 65536;
     while (i < n && !w->err) {
         unsigned char c = (unsigned char)s[i];
         size_t k;
@@ -248,16 +252,17 @@ static void md_clean(tw *w, const char *s, size_t n, ivec *marks, int in_link)
                 w->err = IBID_ENOMEM;
             w->removed = 1;
             i += k;
-        } else if (c == '<' && (k = autolink(s + i, n - i)) > 0) {
+        } else if (c == '<' && spent <= allowance && (k = autolink(s + i, n - i)) > 0) {
             size_t off = starts(s + i + 1, k - 2, "mailto:") ? 7 : 0;
             tw_put(w, s + i + 1 + off, k - 2 - off);
             i += k;
-        } else if (c == '<' && (k = html_tag(s + i, n - i)) > 0) {
+        } else if (c == '<' && spent <= allowance && (k = html_tag(s + i, n - i)) > 0) {
             i += k;
-        } else if ((c == '[' || (c == '!' && i + 1 < n && s[i + 1] == '[')) && !in_link) {
+        } else if ((c == '[' || (c == '!' && i + 1 < n && s[i + 1] == '[')) && !in_link && spent <= allowance) {
             size_t at = c == '!' ? i + 1 : i, te, ub, ue;
             k = md_link(s + at, n - at, &te, &ub, &ue);
             if (k == 0) {
+                spent += n - at < 2 * LINK_SCAN ? n - at : 2 * LINK_SCAN;
                 tw_put(w, s + i, 1);
                 i++;
                 continue;
@@ -308,6 +313,8 @@ static void md_clean(tw *w, const char *s, size_t n, ivec *marks, int in_link)
                 i++;
             w->removed = 1;
         } else {
+            if (c == '<') /* autolink and tag scans failed */
+                spent += n - i < LINK_SCAN ? n - i : LINK_SCAN;
             /* copy a run of ordinary bytes at once */
             size_t r = i + 1;
             while (r < n) {
@@ -639,7 +646,7 @@ static void join_line(md *m, ibid_buf *b, lview t)
     if (b->len > 0) {
         char last = b->data[b->len - 1];
         size_t ws = b->len;
-        while (ws > 0 && b->data[ws - 1] != ' ')
+        while (ws > 0 && b->data[ws - 1] != ' ' && b->len - ws < 4096)
             ws--;
         int url = contains(b->data + ws, b->len - ws, "://") || contains(b->data + ws, b->len - ws, "www.");
         if (!(url && (last == '-' || last == '/' || last == '_')))

@@ -71,7 +71,8 @@ const char *ibid_pick_work(const ibid_parse_ctx *ctx, ibid_arena *arena, const c
 
 int ibid_ends_sentence(const char *t, size_t n, int colon_ends)
 {
-    while (n > 0) {
+    size_t floor = n > 256 ? n - 256 : 0; /* look at the tail only: linear on any input */
+    while (n > floor) {
         unsigned char c = (unsigned char)t[n - 1];
         if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '*' || ibid_is_space(c)) {
             n--;
@@ -89,7 +90,7 @@ int ibid_ends_sentence(const char *t, size_t n, int colon_ends)
         }
         break;
     }
-    if (n == 0)
+    if (n == floor)
         return 0;
     char c = t[n - 1];
     if (c == '.' || c == '!' || c == '?' || (colon_ends && c == ':'))
