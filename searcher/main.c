@@ -1,1 +1,308 @@
-int main(void) { return 2; }
+/*
+ * main.c - ibid-search: the command line (options, index location, batch input, exit codes).
+ *
+ * Everything else lives in search.c and below; this file reads options, opens the index
+ * (-i, else $IBID_INDEX, else the build's default), answers the query (or every line of
+ * stdin with --batch) and writes the results to stdout.  Exit status: 0 when something
+ * matched, 1 when nothing did, 2 on error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "index.h"
+#include "search.h"
+#include "status.h"
+
+static const char usage_text[] =
+    "usage: ibid-search [-i INDEX] [options] QUERY...\n"
+    "       ibid-search [-i INDEX] [options] --batch < queries\n"
+    "Ranks the passages of an ibid index against QUERY (the words are joined by spaces) with BM25\n"
+    "and prints each hit with its citation.  Query language: docs/query-syntax.md (words,\n"
+    "\"phrases\", +required, -excluded, AND OR NOT ( ), prefix*, a NEAR/n b, in:footnotes,\n"
+    "in:text, work:WORDS, chapter:WORDS).  Put -- before a query that starts with '-'.\n"
+    "\n"
+    "options:\n"
+    "  -i, --index INDEX   the index to search (default: $IBID_INDEX, else " IBID_DEFAULT_INDEX ")\n"
+    "  -n, --limit N       print at most N hits per query (default 10)\n"
+    "      --offset N      skip the first N hits (for paging)\n"
+    "      --count         print the number of matching passages instead of the hits\n"
+    "                      (with --batch: qid<TAB>count per query)\n"
+    "      --json          JSON Lines: one object per hit (same as --format json)\n"
+    "      --format FMT    text (default): rank, score, citation, snippet, cited footnotes;\n"
+    "                      json: qid, rank, score, every passage field, snippet, highlights;\n"
+    "                      tsv: a header, then qid rank score file line end_line kind work\n"
+    "                           chapter page paragraph footnote text;\n"
+    "                      trec: qid Q0 DOCID rank score ibid (DOCID: the passage id, else\n"
+    "                           file:line);  grep: file:line:text\n"
+    "      --batch         read queries from stdin, one a line: 'qid<TAB>query', or just the\n"
+    "                      query (its qid is then the line number); every hit carries its qid\n"
+    "      --explain       with each hit, the BM25 contribution of each term (idf, tf, length)\n"
+    "      --k1 X          BM25 k1 (default 0.9)\n"
+    "      --b Y           BM25 b, 0..1 (default 0.4)\n"
+    "      --color[=WHEN]  colour the text output: auto (default: only on a terminal, and not\n"
+    "                      when NO_COLOR is set), always or never\n"
+    "  -h, --help          print this help and exit\n"
+    "      --version       print the version and exit\n"
+    "\n"
+    "Exit status: 0 when something matched, 1 when nothing did, 2 on error.\n";
+
+enum {
+    OPT_OFFSET = 256,
+    OPT_COUNT,
+    OPT_JSON,
+    OPT_FORMAT,
+    OPT_BATCH,
+    OPT_EXPLAIN,
+    OPT_K1,
+    OPT_B,
+    OPT_COLOR,
+    OPT_VERSION,
+    OPT_EXHAUSTIVE
+};
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > 100000000ULL)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s)
+        return -1;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int flush_out(ibid_buf *out)
+{
+    if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len) {
+        ibid_buf_clear(out);
+        return -1;
+    }
+    ibid_buf_clear(out);
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
+static int color_auto(void)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (nc && *nc)
+        return 0;
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
+/* Answers every line of stdin.  Returns 0 matched, 1 nothing matched, 2 error. */
+static int run_batch(ibid_searcher *s, const ibid_search_opts *o, ibid_buf *out)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    int any = 0, status = 0;
+    if (o->format == IBID_FMT_TSV && !o->count && ibid_output_tsv_header(out) < 0)
+        return 2;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        char qidbuf[32], *qid = qidbuf, *query = line;
+        char *tab = memchr(line, '\t', (size_t)n);
+        if (tab) {
+            *tab = '\0';
+            qid = line;
+            query = tab + 1;
+        } else {
+            snprintf(qidbuf, sizeof qidbuf, "%lu", lineno);
+        }
+        uint64_t matched = 0;
+        int rc = ibid_search_run(s, qid, query, strlen(query), out, &matched);
+        if (rc == IBID_ELIMIT) {
+            ibid_diagf(&ibid_diag_stderr, "<stdin>", (long)lineno, "query skipped");
+            status = 2;
+        } else if (rc < 0) {
+            ibid_diagf(&ibid_diag_stderr, "<stdin>", (long)lineno, "%s", ibid_strerror(rc));
+            free(line);
+            return 2;
+        }
+        any |= matched > 0;
+        if (flush_out(out) < 0) {
+            ibid_diagf(&ibid_diag_stderr, NULL, 0, "cannot write the results: %s", strerror(errno));
+            free(line);
+            return 2;
+        }
+    }
+    int read_error = ferror(stdin);
+    free(line);
+    if (read_error) {
+        ibid_diagf(&ibid_diag_stderr, NULL, 0, "cannot read the queries: %s", strerror(errno));
+        return 2;
+    }
+    return status ? status : any ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    ibid_diag_set_program("ibid-search");
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'},   {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, OPT_OFFSET}, {"count", no_argument, NULL, OPT_COUNT},
+        {"json", no_argument, NULL, OPT_JSON},     {"format", required_argument, NULL, OPT_FORMAT},
+        {"batch", no_argument, NULL, OPT_BATCH},   {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"k1", required_argument, NULL, OPT_K1},   {"b", required_argument, NULL, OPT_B},
+        {"color", optional_argument, NULL, OPT_COLOR}, {"colour", optional_argument, NULL, OPT_COLOR},
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
+        {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE}, {NULL, 0, NULL, 0}};
+    ibid_search_opts o;
+    ibid_search_opts_default(&o);
+    const char *index_path = NULL;
+    int color = -1, c;
+    while ((c = getopt_long(argc, argv, "i:n:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i': index_path = optarg; break;
+        case 'n':
+            if (parse_size(optarg, &o.limit) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "-n/--limit wants a count, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case OPT_OFFSET:
+            if (parse_size(optarg, &o.offset) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "--offset wants a count, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case OPT_COUNT: o.count = 1; break;
+        case OPT_JSON: o.format = IBID_FMT_JSON; break;
+        case OPT_FORMAT:
+            if (ibid_format_parse(optarg, &o.format) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "unknown --format '%s' (text, json, tsv, trec, grep)",
+                           optarg);
+                return 2;
+            }
+            break;
+        case OPT_BATCH: o.batch = 1; break;
+        case OPT_EXPLAIN: o.explain = 1; break;
+        case OPT_K1:
+            if (parse_double(optarg, 0, 1000, &o.k1) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "--k1 wants a number >= 0, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case OPT_B:
+            if (parse_double(optarg, 0, 1, &o.b) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "--b wants a number in [0, 1], not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case OPT_COLOR:
+            if (!optarg || strcmp(optarg, "always") == 0)
+                color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                color = 0;
+            else if (strcmp(optarg, "auto") == 0)
+                color = -1;
+            else {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "--color wants auto, always or never, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case OPT_VERSION: printf("ibid-search %s\n", IBID_VERSION); return 0;
+        case OPT_EXHAUSTIVE: o.exhaustive = 1; break;
+        default: fputs("Try 'ibid-search --help'.\n", stderr); return 2;
+        }
+    }
+    o.color = color < 0 ? color_auto() : color;
+    if (o.format != IBID_FMT_TEXT && o.format != IBID_FMT_GREP)
+        o.color = 0;
+
+    ibid_buf query = {0};
+    for (int i = optind; i < argc; i++)
+        if ((i > optind && ibid_buf_putc(&query, ' ') < 0) || ibid_buf_puts(&query, argv[i]) < 0) {
+            ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
+            return 2;
+        }
+    if (!o.batch && query.len == 0) {
+        fputs("ibid-search: no query given (try 'ibid-search --help')\n", stderr);
+        ibid_buf_free(&query);
+        return 2;
+    }
+    if (o.batch && query.len) {
+        fputs("ibid-search: --batch reads the queries from stdin; give none on the command line\n", stderr);
+        ibid_buf_free(&query);
+        return 2;
+    }
+
+    if (!index_path) {
+        const char *env = getenv("IBID_INDEX");
+        index_path = env && *env ? env : IBID_DEFAULT_INDEX;
+    }
+    ibid_index *ix = NULL;
+    char err[256] = "";
+    int rc = ibid_index_open(index_path, &ix, err, sizeof err);
+    if (rc < 0) {
+        if (rc == IBID_ENOENT)
+            fprintf(stderr, "ibid-search: no index at %s; build one with: ibid-index -o %s corpus/\n",
+                    index_path, index_path);
+        else
+            fprintf(stderr, "ibid-search: cannot open the index %s: %s\n", index_path,
+                    err[0] ? err : ibid_strerror(rc));
+        ibid_buf_free(&query);
+        return 2;
+    }
+
+    ibid_searcher *s = NULL;
+    ibid_buf out = {0};
+    int status = 2;
+    if (ibid_searcher_new(ix, &o, &ibid_diag_stderr, &s) < 0) {
+        ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
+        goto done;
+    }
+    if (o.batch) {
+        status = run_batch(s, &o, &out);
+        goto done;
+    }
+    if (o.format == IBID_FMT_TSV && !o.count && ibid_output_tsv_header(&out) < 0)
+        goto done;
+    uint64_t matched = 0;
+    rc = ibid_search_run(s, "1", query.data, query.len, &out, &matched);
+    if (rc < 0) {
+        if (rc != IBID_ELIMIT)
+            ibid_diagf(&ibid_diag_stderr, index_path, 0, "%s", ibid_strerror(rc));
+        goto done;
+    }
+    if (!matched && o.format == IBID_FMT_TSV && !o.count)
+        ibid_buf_clear(&out); /* nothing matched: nothing on stdout */
+    if (flush_out(&out) < 0) {
+        ibid_diagf(&ibid_diag_stderr, NULL, 0, "cannot write the results: %s", strerror(errno));
+        goto done;
+    }
+    status = matched ? 0 : 1;
+done:
+    ibid_buf_free(&out);
+    ibid_buf_free(&query);
+    ibid_searcher_free(s);
+    ibid_index_close(ix);
+    return status;
+}

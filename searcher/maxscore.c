@@ -1,0 +1,166 @@
+/*
+ * maxscore.c - pruned top-k evaluation: MaxScore with block-max checks (see collect.h).
+ *
+ * The clauses (the SHOULD children of a top-level disjunction, or the whole tree as one
+ * clause) are ordered by their score bound, ascending.  Once the heap is full with threshold
+ * T, the longest prefix of that order whose bounds sum to at most T is "non-essential": a
+ * passage matching only those clauses cannot beat T, so candidates come from the essential
+ * clauses only.  For a candidate d:
+ *   1. window check: the essential clauses' block bounds at d (valid up to W, the smallest
+ *      block end) plus the non-essential bounds; when that cannot beat T, every essential
+ *      clause jumps to W + 1 without decoding the blocks in between;
+ *   2. the essential clauses standing on d are scored, then the non-essential ones are probed
+ *      (advanced to d) from the largest bound down, stopping as soon as the partial score plus
+ *      the remaining bounds cannot beat T;
+ *   3. the survivor's score is summed in query order (the same sum the exhaustive path makes)
+ *      and offered to the heap after the top-level filters and exclusions.
+ * Passages arrive in increasing id, so a candidate that only ties T never enters: pruning on
+ * "bound <= T" is exact; the 1e-9 inflation absorbs rounding.
+ */
+#include <stdlib.h>
+
+#include "collect.h"
+#include "status.h"
+
+static double inflate(double x) { return x * (1.0 + 1e-9) + 1e-12; }
+
+typedef struct ms {
+    ibid_scorer **cl;
+    size_t m;
+    size_t *order;  /* clause indices by bound ascending */
+    double *prefix; /* prefix[i] = sum of the bounds of order[0..i) */
+    double *sc;
+    unsigned char *hit;
+} ms;
+
+static void sort_by_bound(ms *s)
+{
+    for (size_t i = 0; i < s->m; i++) {
+        size_t k = i;
+        while (k > 0 && s->cl[s->order[k - 1]]->max_score > s->cl[i]->max_score) {
+            s->order[k] = s->order[k - 1];
+            k--;
+        }
+        s->order[k] = i;
+    }
+    s->prefix[0] = 0;
+    for (size_t i = 0; i < s->m; i++)
+        s->prefix[i + 1] = s->prefix[i] + s->cl[s->order[i]]->max_score;
+}
+
+static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
+{
+    size_t ness = 0; /* clauses order[0..ness) are non-essential */
+    int rc;
+    for (;;) {
+        int full = ibid_topk_full(top);
+        double theta = ibid_topk_threshold(top);
+        if (full && theta > 0)
+            while (ness < s->m && inflate(s->prefix[ness + 1]) <= theta)
+                ness++;
+        if (ness == s->m)
+            return IBID_OK; /* nothing left can beat the threshold */
+        uint32_t d = IBID_NO_DOC;
+        for (size_t i = ness; i < s->m; i++)
+            if (s->cl[s->order[i]]->doc < d)
+                d = s->cl[s->order[i]]->doc;
+        if (d == IBID_NO_DOC)
+            return IBID_OK;
+        int prunable = full && theta > 0;
+        if (prunable) {
+            double bound = s->prefix[ness];
+            uint32_t w = IBID_NO_DOC;
+            for (size_t i = ness; i < s->m; i++) {
+                uint32_t u;
+                double b;
+                if ((rc = ibid_scorer_block_bound(s->cl[s->order[i]], d, &u, &b)) < 0)
+                    return rc;
+                bound += b;
+                if (u < w)
+                    w = u;
+            }
+            if (inflate(bound) <= theta) {
+                if (w >= IBID_NO_DOC - 1)
+                    return IBID_OK;
+                for (size_t i = ness; i < s->m; i++)
+                    if ((rc = ibid_scorer_advance(s->cl[s->order[i]], w + 1)) < 0)
+                        return rc;
+                continue;
+            }
+        }
+        double partial = 0;
+        for (size_t i = 0; i < s->m; i++)
+            s->hit[i] = 0;
+        for (size_t i = ness; i < s->m; i++) {
+            size_t c = s->order[i];
+            if (s->cl[c]->doc != d)
+                continue;
+            if ((rc = ibid_scorer_score(s->cl[c], &s->sc[c])) < 0)
+                return rc;
+            s->hit[c] = 1;
+            partial += s->sc[c];
+        }
+        int pruned = 0;
+        for (size_t j = ness; j-- > 0;) {
+            if (prunable && inflate(partial + s->prefix[j + 1]) <= theta) {
+                pruned = 1;
+                break;
+            }
+            size_t c = s->order[j];
+            if ((rc = ibid_scorer_advance(s->cl[c], d)) < 0)
+                return rc;
+            if (s->cl[c]->doc != d)
+                continue;
+            if ((rc = ibid_scorer_score(s->cl[c], &s->sc[c])) < 0)
+                return rc;
+            s->hit[c] = 1;
+            partial += s->sc[c];
+        }
+        if (!pruned) {
+            double total = 0;
+            for (size_t i = 0; i < s->m; i++)
+                if (s->hit[i])
+                    total += s->sc[i];
+            if (!full || total > theta || (total == theta && d < top->v[0].pid)) {
+                int ok = owner ? ibid_scorer_bool_accept(owner, d) : 1;
+                if (ok < 0)
+                    return ok;
+                if (ok)
+                    ibid_topk_push(top, total, d);
+            }
+        }
+        for (size_t i = ness; i < s->m; i++)
+            if (s->cl[s->order[i]]->doc == d && (rc = ibid_scorer_next(s->cl[s->order[i]])) < 0)
+                return rc;
+    }
+}
+
+int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
+{
+    if (top->k == 0 || root->doc == IBID_NO_DOC)
+        return IBID_OK;
+    if (root->max_score <= 0)
+        return ibid_collect_exhaustive(root, top); /* filters only: every score is 0 */
+    ms s = {0};
+    ibid_scorer *owner = NULL;
+    if (ibid_scorer_bool_disjunction(root, &s.cl, &s.m))
+        owner = root;
+    else {
+        s.cl = &root;
+        s.m = 1;
+    }
+    s.order = malloc(s.m * sizeof *s.order);
+    s.prefix = malloc((s.m + 1) * sizeof *s.prefix);
+    s.sc = malloc(s.m * sizeof *s.sc);
+    s.hit = malloc(s.m);
+    int rc = IBID_ENOMEM;
+    if (s.order && s.prefix && s.sc && s.hit) {
+        sort_by_bound(&s);
+        rc = run(&s, owner, top);
+    }
+    free(s.order);
+    free(s.prefix);
+    free(s.sc);
+    free(s.hit);
+    return rc;
+}

@@ -1,0 +1,277 @@
+/*
+ * output.c - hit formats (see output.h).
+ */
+#include "output.h"
+
+#include <string.h>
+
+#include "json.h"
+#include "status.h"
+
+#define C_RESET "\033[0m"
+#define C_RANK "\033[1m"
+#define C_FILE "\033[35m"
+#define C_MATCH "\033[1;31m"
+#define C_NOTE "\033[32m"
+
+int ibid_format_parse(const char *name, ibid_format *f)
+{
+    static const struct { const char *name; ibid_format f; } names[] = {
+        {"text", IBID_FMT_TEXT}, {"json", IBID_FMT_JSON}, {"jsonl", IBID_FMT_JSON},
+        {"tsv", IBID_FMT_TSV},   {"trec", IBID_FMT_TREC}, {"grep", IBID_FMT_GREP}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0) {
+            *f = names[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+/* Appends s[0..n) with tabs, newlines and other control characters as spaces. */
+static int put_flat(ibid_buf *b, const char *s, size_t n)
+{
+    if (ibid_buf_reserve(b, n))
+        return IBID_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        b->data[b->len++] = (char)(c < 0x20 || c == 0x7f ? ' ' : c);
+    }
+    b->data[b->len] = '\0';
+    return IBID_OK;
+}
+
+static int put_flat_str(ibid_buf *b, const char *s) { return s ? put_flat(b, s, strlen(s)) : IBID_OK; }
+
+static const char *display_file(const ibid_passage *p) { return p->file ? p->file : ""; }
+
+static int put_citation(ibid_buf *b, const ibid_passage *p, int color)
+{
+    int rc = put_flat_str(b, p->work && *p->work ? p->work : "(untitled)");
+    if (p->chapter && *p->chapter) {
+        rc |= ibid_buf_puts(b, "; ");
+        rc |= put_flat_str(b, p->chapter);
+    }
+    if (p->page > 0)
+        rc |= ibid_buf_printf(b, "; p. %d", p->page);
+    if (p->paragraph > 0)
+        rc |= ibid_buf_printf(b, "; para. %d", p->paragraph);
+    if (p->footnote > 0)
+        rc |= ibid_buf_printf(b, p->kind == IBID_KIND_BIBLIOGRAPHY ? "; bibl. %d" : "; fn. %d", p->footnote);
+    rc |= ibid_buf_puts(b, "; ");
+    rc |= ibid_buf_puts(b, color ? C_FILE : "");
+    rc |= put_flat_str(b, display_file(p));
+    rc |= ibid_buf_printf(b, ":%d", p->line);
+    rc |= ibid_buf_puts(b, color ? C_RESET : "");
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+/* The snippet, with the highlighted ranges marked when color is set. */
+static int put_snippet(ibid_buf *b, const ibid_out_hit *h, int color)
+{
+    const char *t = h->p->text;
+    size_t s = h->snip_start, e = h->snip_end, len = strlen(t);
+    int rc = s > 0 ? ibid_buf_puts(b, "...") : 0;
+    size_t at = s;
+    for (size_t i = 0; color && h->highlights && i < h->highlights->n; i++) {
+        const ibid_range *r = &h->highlights->v[i];
+        if (r->end <= s || r->start >= e)
+            continue;
+        size_t rs = r->start < s ? s : r->start, re = r->end > e ? e : r->end;
+        rc |= put_flat(b, t + at, rs - at);
+        rc |= ibid_buf_puts(b, C_MATCH);
+        rc |= put_flat(b, t + rs, re - rs);
+        rc |= ibid_buf_puts(b, C_RESET);
+        at = re;
+    }
+    rc |= put_flat(b, t + at, e - at);
+    if (e < len)
+        rc |= ibid_buf_puts(b, "...");
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+static int put_snippet_json(ibid_buf *b, const ibid_out_hit *h)
+{
+    const char *t = h->p->text;
+    size_t s = h->snip_start, e = h->snip_end, len = strlen(t);
+    ibid_buf tmp = {0};
+    int rc = 0;
+    if (s > 0)
+        rc |= ibid_buf_puts(&tmp, "...");
+    rc |= ibid_buf_put(&tmp, t + s, e - s);
+    if (e < len)
+        rc |= ibid_buf_puts(&tmp, "...");
+    rc |= ibid_json_strn(b, tmp.data ? tmp.data : "", tmp.len);
+    ibid_buf_free(&tmp);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+static int hit_text(ibid_buf *b, const ibid_out_hit *h, int color)
+{
+    const ibid_passage *p = h->p;
+    int rc = ibid_buf_printf(b, "%s%zu. [%.3f]%s ", color ? C_RANK : "", h->rank, h->score,
+                             color ? C_RESET : "");
+    rc |= put_citation(b, p, color);
+    rc |= ibid_buf_puts(b, "\n   ");
+    rc |= put_snippet(b, h, color);
+    rc |= ibid_buf_putc(b, '\n');
+    for (size_t i = 0; i < p->ncites; i++) {
+        rc |= ibid_buf_printf(b, "   %s[%d]%s ", color ? C_NOTE : "", p->cites[i].footnote,
+                              color ? C_RESET : "");
+        rc |= put_flat_str(b, p->cites[i].text ? p->cites[i].text : "(no text in the source)");
+        rc |= ibid_buf_putc(b, '\n');
+    }
+    for (size_t i = 0; h->explain && i < h->explain->n; i++) {
+        const ibid_explain_item *x = &h->explain->v[i];
+        rc |= ibid_buf_printf(b, "   explain: %.4f = %s (idf %.4f, tf %u, len %u)\n", x->score, x->label,
+                              x->idf, x->tf, x->len);
+    }
+    rc |= ibid_buf_putc(b, '\n');
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+static int hit_json(ibid_buf *b, const ibid_out_hit *h)
+{
+    int rc = ibid_buf_putc(b, '{');
+    rc |= ibid_json_key(b, "qid");
+    rc |= ibid_json_str(b, h->qid);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "rank");
+    rc |= ibid_json_int(b, (long long)h->rank, 0);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "score");
+    rc |= ibid_json_double(b, h->score);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_passage_json_members(b, h->p);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "snippet");
+    rc |= put_snippet_json(b, h);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "highlights");
+    rc |= ibid_buf_putc(b, '[');
+    for (size_t i = 0; h->highlights && i < h->highlights->n; i++)
+        rc |= ibid_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->highlights->v[i].start,
+                              h->highlights->v[i].end);
+    rc |= ibid_buf_putc(b, ']');
+    if (h->explain) {
+        rc |= ibid_buf_putc(b, ',');
+        rc |= ibid_json_key(b, "explain");
+        rc |= ibid_buf_putc(b, '[');
+        for (size_t i = 0; i < h->explain->n; i++) {
+            const ibid_explain_item *x = &h->explain->v[i];
+            rc |= ibid_buf_puts(b, i ? ",{" : "{");
+            rc |= ibid_json_key(b, "term");
+            rc |= ibid_json_str(b, x->label);
+            rc |= ibid_buf_putc(b, ',');
+            rc |= ibid_json_key(b, "score");
+            rc |= ibid_json_double(b, x->score);
+            rc |= ibid_buf_putc(b, ',');
+            rc |= ibid_json_key(b, "idf");
+            rc |= ibid_json_double(b, x->idf);
+            rc |= ibid_buf_putc(b, ',');
+            rc |= ibid_json_key(b, "tf");
+            rc |= ibid_json_int(b, x->tf, 0);
+            rc |= ibid_buf_putc(b, ',');
+            rc |= ibid_json_key(b, "len");
+            rc |= ibid_json_int(b, x->len, 0);
+            rc |= ibid_buf_putc(b, '}');
+        }
+        rc |= ibid_buf_putc(b, ']');
+    }
+    rc |= ibid_buf_puts(b, "}\n");
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+int ibid_output_tsv_header(ibid_buf *b)
+{
+    return ibid_buf_puts(b, "qid\trank\tscore\tfile\tline\tend_line\tkind\twork\tchapter\tpage\tparagraph\t"
+                            "footnote\ttext\n");
+}
+
+static int put_int_or_empty(ibid_buf *b, int v) { return v > 0 ? ibid_buf_printf(b, "%d", v) : IBID_OK; }
+
+static int hit_tsv(ibid_buf *b, const ibid_out_hit *h)
+{
+    const ibid_passage *p = h->p;
+    int rc = put_flat_str(b, h->qid);
+    rc |= ibid_buf_printf(b, "\t%zu\t%.6f\t", h->rank, h->score);
+    rc |= put_flat_str(b, display_file(p));
+    rc |= ibid_buf_printf(b, "\t%d\t%d\t%s\t", p->line, p->end_line, ibid_kind_name(p->kind));
+    rc |= put_flat_str(b, p->work);
+    rc |= ibid_buf_putc(b, '\t');
+    rc |= put_flat_str(b, p->chapter);
+    rc |= ibid_buf_putc(b, '\t');
+    rc |= put_int_or_empty(b, p->page);
+    rc |= ibid_buf_putc(b, '\t');
+    rc |= put_int_or_empty(b, p->paragraph);
+    rc |= ibid_buf_putc(b, '\t');
+    rc |= put_int_or_empty(b, p->footnote);
+    rc |= ibid_buf_putc(b, '\t');
+    rc |= put_flat_str(b, p->text);
+    rc |= ibid_buf_putc(b, '\n');
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+/* TREC columns are split on white space: keep the qid and docid free of it. */
+static int put_token(ibid_buf *b, const char *s)
+{
+    if (ibid_buf_reserve(b, strlen(s)))
+        return IBID_ENOMEM;
+    for (; *s; s++)
+        b->data[b->len++] = (*s == ' ' || (unsigned char)*s < 0x20) ? '_' : *s;
+    b->data[b->len] = '\0';
+    return IBID_OK;
+}
+
+static int hit_trec(ibid_buf *b, const ibid_out_hit *h)
+{
+    const ibid_passage *p = h->p;
+    int rc = put_token(b, h->qid && *h->qid ? h->qid : "1");
+    rc |= ibid_buf_puts(b, " Q0 ");
+    if (p->id && *p->id) {
+        rc |= put_token(b, p->id);
+    } else {
+        rc |= put_token(b, display_file(p));
+        rc |= ibid_buf_printf(b, ":%d", p->line);
+    }
+    rc |= ibid_buf_printf(b, " %zu %.6f ibid\n", h->rank, h->score);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+static int hit_grep(ibid_buf *b, const ibid_out_hit *h, int color)
+{
+    const ibid_passage *p = h->p;
+    int rc = ibid_buf_puts(b, color ? C_FILE : "");
+    rc |= put_flat_str(b, display_file(p));
+    rc |= ibid_buf_puts(b, color ? C_RESET : "");
+    rc |= ibid_buf_printf(b, ":%d:", p->line);
+    if (color) {
+        ibid_out_hit whole = *h;
+        whole.snip_start = 0;
+        whole.snip_end = strlen(p->text);
+        rc |= put_snippet(b, &whole, 1);
+    } else {
+        rc |= put_flat_str(b, p->text);
+    }
+    rc |= ibid_buf_putc(b, '\n');
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+int ibid_output_hit(ibid_buf *b, ibid_format f, const ibid_out_hit *h, int color)
+{
+    switch (f) {
+    case IBID_FMT_JSON: return hit_json(b, h);
+    case IBID_FMT_TSV: return hit_tsv(b, h);
+    case IBID_FMT_TREC: return hit_trec(b, h);
+    case IBID_FMT_GREP: return hit_grep(b, h, color);
+    case IBID_FMT_TEXT:
+    default: return hit_text(b, h, color);
+    }
+}
+
+int ibid_output_query_header(ibid_buf *b, const char *qid, const char *query, int color)
+{
+    int rc = ibid_buf_printf(b, "%s## %s: ", color ? C_RANK : "", qid);
+    rc |= put_flat_str(b, query);
+    rc |= ibid_buf_printf(b, "%s\n\n", color ? C_RESET : "");
+    return rc ? IBID_ENOMEM : IBID_OK;
+}

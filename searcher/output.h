@@ -1,0 +1,56 @@
+/*
+ * output.h - printing hits: terminal text, JSON Lines, TSV, TREC run, grep lines, counts.
+ *
+ * Every function appends to an ibid_buf (the program writes it to stdout), so this module does
+ * no I/O.  Formats (issue 3, README):
+ *   text  per hit: "[rank] score", the citation (work, chapter, p. N, para. K or fn. N, and
+ *         file:line), the snippet with the matched words highlighted (ANSI bold colour when
+ *         color is set, else plain), then each cited footnote as "[N] text"; a blank line
+ *         between hits.  --explain adds one line per scoring term.
+ *   json  one object per line: qid, rank, score, every passage key (passage.h), snippet,
+ *         highlights ([[start,end],...] byte offsets into text), and explain when asked.
+ *   tsv   header line, then qid rank score file line end_line kind work chapter page
+ *         paragraph footnote text (tabs and newlines become spaces; null is empty).
+ *   trec  "qid Q0 DOCID rank score ibid"; DOCID = the passage id, else file:line.
+ *   grep  "file:line:text".
+ * Returns IBID_OK or IBID_ENOMEM.
+ */
+#ifndef IBID_OUTPUT_H
+#define IBID_OUTPUT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "passage.h"
+#include "scorer.h"
+#include "snippet.h"
+
+typedef enum ibid_format {
+    IBID_FMT_TEXT,
+    IBID_FMT_JSON,
+    IBID_FMT_TSV,
+    IBID_FMT_TREC,
+    IBID_FMT_GREP
+} ibid_format;
+
+/* Parses a --format name; returns 0 and sets *f, or -1 when unknown. */
+int ibid_format_parse(const char *name, ibid_format *f);
+
+typedef struct ibid_out_hit {
+    const char *qid;
+    size_t rank;                    /* 1-based, counting the offset */
+    double score;
+    const ibid_passage *p;
+    size_t snip_start, snip_end;    /* the snippet window in p->text */
+    const ibid_ranges *highlights;  /* in p->text */
+    const ibid_explain_list *explain; /* NULL unless --explain */
+} ibid_out_hit;
+
+/* The TSV header line (print once, before the first hit). */
+int ibid_output_tsv_header(ibid_buf *b);
+/* Appends one hit in format f; color: ANSI escapes in text format. */
+int ibid_output_hit(ibid_buf *b, ibid_format f, const ibid_out_hit *h, int color);
+/* Text format, batch mode: a line naming the query before its hits. */
+int ibid_output_query_header(ibid_buf *b, const char *qid, const char *query, int color);
+
+#endif

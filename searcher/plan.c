@@ -1,0 +1,403 @@
+/*
+ * plan.c - builds the scorer tree of a query (see plan.h).
+ *
+ * One recursive function per node type.  Each returns a scorer (an empty one when the node
+ * cannot match) or NULL with a status.  want_pos asks for scorers that can report positions
+ * (inside NEAR).
+ */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "filter.h"
+#include "status.h"
+
+typedef struct planner {
+    ibid_eval *ev;
+    ibid_analyzer *an;
+    int rc;
+} planner;
+
+static ibid_scorer *build(planner *pl, const ibid_qnode *n, int want_pos);
+
+/* A scorer that stands on no passage right after creation matches nothing. */
+static int is_empty(const ibid_scorer *s) { return s->doc == IBID_NO_DOC; }
+
+static ibid_scorer *empty(planner *pl)
+{
+    ibid_scorer *s = ibid_scorer_empty(pl->ev);
+    if (!s)
+        pl->rc = IBID_ENOMEM;
+    return s;
+}
+
+static double idf_of(planner *pl, const ibid_term_info *t) { return ibid_bm25_idf(&pl->ev->bm, t->df); }
+
+/* One word: its stem, or with exact its folded form. */
+static ibid_scorer *build_word(planner *pl, const ibid_qword *w, int exact, int want_pos)
+{
+    ibid_term_info ti;
+    int r;
+    if (exact) {
+        uint32_t variant;
+        const char *f = w->form ? w->form : "";
+        if (!*f)
+            return empty(pl);
+        r = ibid_index_lookup_form(pl->ev->ix, f, strlen(f), &ti, &variant);
+        if (r < 0) {
+            pl->rc = r;
+            return NULL;
+        }
+        if (r == 0)
+            return empty(pl);
+        char label[IBID_MAX_TERM + 8];
+        snprintf(label, sizeof label, "\"%s\"", f);
+        ibid_scorer *s = ibid_scorer_term(pl->ev, &ti, ti.nforms == 1 && variant == 0 ? NULL : &variant,
+                                          1, idf_of(pl, &ti), label, want_pos, &pl->rc);
+        return s;
+    }
+    const char *t = w->term ? w->term : "";
+    if (!*t)
+        return empty(pl);
+    r = ibid_index_lookup(pl->ev->ix, t, strlen(t), &ti);
+    if (r < 0) {
+        pl->rc = r;
+        return NULL;
+    }
+    if (r == 0)
+        return empty(pl);
+    return ibid_scorer_term(pl->ev, &ti, NULL, 0, idf_of(pl, &ti), t, want_pos, &pl->rc);
+}
+
+static ibid_scorer *build_phrase(planner *pl, const ibid_qnode *n, int want_pos)
+{
+    if (n->nwords == 0)
+        return empty(pl);
+    if (n->nwords == 1)
+        return build_word(pl, &n->words[0], n->exact, want_pos);
+    ibid_phrase_word *w = calloc(n->nwords, sizeof *w);
+    ibid_buf label = {0};
+    if (!w) {
+        pl->rc = IBID_ENOMEM;
+        return NULL;
+    }
+    ibid_scorer *s = NULL;
+    double idf = 0;
+    int oom = ibid_buf_putc(&label, '"');
+    for (size_t i = 0; i < n->nwords; i++) {
+        const ibid_qword *q = &n->words[i];
+        const char *key = n->exact ? q->form : q->term;
+        if (!key || !*key) {
+            s = empty(pl);
+            goto done;
+        }
+        int r;
+        if (n->exact) {
+            r = ibid_index_lookup_form(pl->ev->ix, key, strlen(key), &w[i].term, &w[i].variant);
+        } else {
+            r = ibid_index_lookup(pl->ev->ix, key, strlen(key), &w[i].term);
+            w[i].variant = UINT32_MAX;
+        }
+        if (r < 0) {
+            pl->rc = r;
+            goto done;
+        }
+        if (r == 0) {
+            s = empty(pl);
+            goto done;
+        }
+        w[i].offset = q->offset;
+        idf += idf_of(pl, &w[i].term);
+        oom |= (i ? ibid_buf_putc(&label, ' ') : 0) | ibid_buf_puts(&label, key);
+    }
+    oom |= ibid_buf_putc(&label, '"');
+    if (oom) {
+        pl->rc = IBID_ENOMEM;
+        goto done;
+    }
+    s = ibid_scorer_phrase(pl->ev, w, n->nwords, idf, label.data, &pl->rc);
+    (void)want_pos; /* phrases always report spans */
+done:
+    free(w);
+    ibid_buf_free(&label);
+    return s;
+}
+
+/* ---- prefixes ---- */
+
+typedef struct expansion {
+    ibid_term_info term;
+    uint32_t *variants;
+    size_t nvariants, cap;
+    char first_form[IBID_MAX_TERM + 1];
+} expansion;
+
+typedef struct expand_ctx {
+    expansion *v;
+    size_t n, cap;
+    int rc;
+} expand_ctx;
+
+static int expand_cb(void *ctx, const char *form, size_t form_len, const ibid_term_info *term,
+                     uint32_t variant)
+{
+    expand_ctx *x = ctx;
+    size_t i;
+    for (i = 0; i < x->n; i++)
+        if (x->v[i].term.ordinal == term->ordinal)
+            break;
+    if (i == x->n) {
+        if (x->n == x->cap) {
+            size_t nc = x->cap ? x->cap * 2 : 32;
+            expansion *nv = realloc(x->v, nc * sizeof *nv);
+            if (!nv) {
+                x->rc = IBID_ENOMEM;
+                return 1;
+            }
+            x->v = nv;
+            x->cap = nc;
+        }
+        memset(&x->v[i], 0, sizeof x->v[i]);
+        x->v[i].term = *term;
+        size_t l = form_len < IBID_MAX_TERM ? form_len : IBID_MAX_TERM;
+        memcpy(x->v[i].first_form, form, l);
+        x->v[i].first_form[l] = '\0';
+        x->n++;
+    }
+    expansion *e = &x->v[i];
+    if (e->nvariants == e->cap) {
+        size_t nc = e->cap ? e->cap * 2 : 4;
+        uint32_t *nv = realloc(e->variants, nc * sizeof *nv);
+        if (!nv) {
+            x->rc = IBID_ENOMEM;
+            return 1;
+        }
+        e->variants = nv;
+        e->cap = nc;
+    }
+    e->variants[e->nvariants++] = variant;
+    return 0;
+}
+
+static int cmp_expansion(const void *a, const void *b)
+{
+    const expansion *x = a, *y = b;
+    if (x->term.df != y->term.df)
+        return x->term.df > y->term.df ? -1 : 1;
+    return x->term.ordinal < y->term.ordinal ? -1 : x->term.ordinal > y->term.ordinal;
+}
+
+static ibid_scorer *build_prefix(planner *pl, const ibid_qnode *n, int want_pos)
+{
+    if (n->nwords == 0 || !n->words[0].form || !*n->words[0].form)
+        return empty(pl);
+    const char *pre = n->words[0].form;
+    expand_ctx x = {0};
+    int r = ibid_index_forms_with_prefix(pl->ev->ix, pre, strlen(pre), IBID_PREFIX_MAX_FORMS, expand_cb, &x);
+    ibid_scorer *s = NULL, **kids = NULL;
+    ibid_role *roles = NULL;
+    if (x.rc < 0 || r < 0) {
+        pl->rc = x.rc < 0 ? x.rc : r;
+        goto done;
+    }
+    if (x.n == 0) {
+        s = empty(pl);
+        goto done;
+    }
+    qsort(x.v, x.n, sizeof *x.v, cmp_expansion);
+    size_t m = x.n < IBID_PREFIX_MAX_TERMS ? x.n : IBID_PREFIX_MAX_TERMS;
+    /* the most frequent expansions, ties by term order: the same set on every run */
+    kids = calloc(m, sizeof *kids);
+    roles = calloc(m, sizeof *roles);
+    if (!kids || !roles) {
+        pl->rc = IBID_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < m; i++) {
+        expansion *e = &x.v[i];
+        char label[IBID_MAX_TERM + 4];
+        snprintf(label, sizeof label, "%s*", e->first_form);
+        int all = e->nvariants >= e->term.nforms;
+        kids[i] = ibid_scorer_term(pl->ev, &e->term, all ? NULL : e->variants, e->nvariants,
+                                   idf_of(pl, &e->term), label, want_pos, &pl->rc);
+        if (!kids[i])
+            goto done;
+        roles[i] = IBID_ROLE_OPT;
+    }
+    s = m == 1 ? kids[0] : ibid_scorer_bool(pl->ev, kids, roles, m, 1, NULL, NULL, &pl->rc);
+done:
+    for (size_t i = 0; i < x.n; i++)
+        free(x.v[i].variants);
+    free(x.v);
+    free(kids);
+    free(roles);
+    return s;
+}
+
+/* ---- groups ---- */
+
+static ibid_scorer *build_bool(planner *pl, const ibid_qnode *n, int want_pos)
+{
+    size_t cap = n->nchildren + 1;
+    ibid_scorer **kids = calloc(cap, sizeof *kids);
+    ibid_role *roles = calloc(cap, sizeof *roles);
+    ibid_scorer *s = NULL;
+    ibid_filterset *fs = NULL;
+    if (!kids || !roles) {
+        pl->rc = IBID_ENOMEM;
+        goto done;
+    }
+    size_t k = 0, npos = 0, nexcl = 0, positive_nodes = 0;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        const ibid_qnode *c = n->children[i];
+        if (ibid_filter_only(c)) {
+            if (!fs && !(fs = ibid_filterset_new(&pl->ev->arena, pl->ev->ix))) {
+                pl->rc = IBID_ENOMEM;
+                goto done;
+            }
+            if ((pl->rc = ibid_filterset_add(fs, pl->an, c, c->occur)) < 0)
+                goto done;
+            continue;
+        }
+        if (c->occur != IBID_OCCUR_NOT)
+            positive_nodes++;
+        ibid_scorer *cs = build(pl, c, want_pos && c->occur != IBID_OCCUR_NOT);
+        if (!cs)
+            goto done;
+        if (is_empty(cs)) {
+            if (c->occur == IBID_OCCUR_MUST) {
+                s = empty(pl);
+                goto done;
+            }
+            continue;
+        }
+        kids[k] = cs;
+        roles[k] = c->occur == IBID_OCCUR_MUST ? IBID_ROLE_REQ
+                   : c->occur == IBID_OCCUR_NOT ? IBID_ROLE_EXCL
+                                                : IBID_ROLE_OPT;
+        if (roles[k] == IBID_ROLE_EXCL)
+            nexcl++;
+        else
+            npos++;
+        k++;
+    }
+    int nfilters = fs ? ibid_filterset_count(fs) : 0;
+    if (npos == 0) {
+        if (positive_nodes > 0 || nfilters == 0) {
+            s = empty(pl);
+            goto done;
+        }
+        /* filters alone: every passage that passes them, minus the excluded */
+        ibid_scorer *all = ibid_scorer_all(pl->ev, ibid_filterset_keep, fs, &pl->rc);
+        if (!all)
+            goto done;
+        if (nexcl == 0) {
+            s = all;
+            goto done;
+        }
+        memmove(kids + 1, kids, k * sizeof *kids);
+        memmove(roles + 1, roles, k * sizeof *roles);
+        kids[0] = all;
+        roles[0] = IBID_ROLE_REQ;
+        k++;
+        s = ibid_scorer_bool(pl->ev, kids, roles, k, 0, NULL, NULL, &pl->rc);
+        goto done;
+    }
+    if (k == 1 && nfilters == 0) {
+        s = kids[0];
+        goto done;
+    }
+    s = ibid_scorer_bool(pl->ev, kids, roles, k, n->alternatives, nfilters ? ibid_filterset_keep : NULL,
+                         fs, &pl->rc);
+done:
+    free(kids);
+    free(roles);
+    return s;
+}
+
+static ibid_scorer *build_near(planner *pl, const ibid_qnode *n)
+{
+    ibid_scorer **kids = calloc(n->nchildren + 1, sizeof *kids);
+    ibid_role *roles = calloc(n->nchildren + 1, sizeof *roles);
+    ibid_scorer *s = NULL;
+    if (!kids || !roles) {
+        pl->rc = IBID_ENOMEM;
+        goto done;
+    }
+    int positional = 1;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        kids[i] = build(pl, n->children[i], 1);
+        if (!kids[i])
+            goto done;
+        if (is_empty(kids[i])) {
+            s = empty(pl);
+            goto done;
+        }
+        roles[i] = IBID_ROLE_REQ;
+        if (!kids[i]->ops->spans)
+            positional = 0;
+    }
+    if (n->nchildren == 0) {
+        s = empty(pl);
+    } else if (n->nchildren == 1) {
+        s = kids[0];
+    } else if (positional) {
+        s = ibid_scorer_near(pl->ev, kids, n->nchildren, n->distance, &pl->rc);
+    } else {
+        /* a child without positions (a filter group...): all must match, anywhere */
+        s = ibid_scorer_bool(pl->ev, kids, roles, n->nchildren, 0, NULL, NULL, &pl->rc);
+    }
+done:
+    free(kids);
+    free(roles);
+    return s;
+}
+
+static ibid_scorer *build_filter(planner *pl, const ibid_qnode *n)
+{
+    ibid_filterset *fs = ibid_filterset_new(&pl->ev->arena, pl->ev->ix);
+    if (!fs) {
+        pl->rc = IBID_ENOMEM;
+        return NULL;
+    }
+    if ((pl->rc = ibid_filterset_add(fs, pl->an, n, IBID_OCCUR_MUST)) < 0)
+        return NULL;
+    return ibid_scorer_all(pl->ev, ibid_filterset_keep, fs, &pl->rc);
+}
+
+static ibid_scorer *build(planner *pl, const ibid_qnode *n, int want_pos)
+{
+    switch (n->type) {
+    case IBID_Q_TERM:
+        return n->nwords ? build_word(pl, &n->words[0], n->exact, want_pos) : empty(pl);
+    case IBID_Q_PHRASE:
+        return build_phrase(pl, n, want_pos);
+    case IBID_Q_PREFIX:
+        return build_prefix(pl, n, want_pos);
+    case IBID_Q_BOOL:
+        return build_bool(pl, n, want_pos);
+    case IBID_Q_NEAR:
+        return build_near(pl, n);
+    case IBID_Q_FILTER:
+        return build_filter(pl, n);
+    }
+    return empty(pl);
+}
+
+int ibid_plan_build(ibid_eval *ev, ibid_analyzer *an, const ibid_query *q, ibid_scorer **root)
+{
+    planner pl = {ev, an, IBID_OK};
+    *root = NULL;
+    ibid_scorer *s;
+    if (!q->root || q->root->occur == IBID_OCCUR_NOT)
+        s = empty(&pl);
+    else
+        s = build(&pl, q->root, 0);
+    if (!s)
+        return pl.rc < 0 ? pl.rc : IBID_ENOMEM;
+    *root = s;
+    return IBID_OK;
+}

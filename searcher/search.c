@@ -1,0 +1,253 @@
+/*
+ * search.c - one query end to end (see search.h): parse (query.h) -> plan (plan.h) ->
+ * evaluate into a top-k heap (collect.h) -> fetch the hits from the passage store (index.h)
+ * -> highlight and cut snippets (snippet.h) -> format (output.h).
+ *
+ * --explain re-plans the query and walks the fresh tree over the hits in passage order,
+ * asking each scoring leaf that matches for its BM25 terms.
+ */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "collect.h"
+#include "plan.h"
+#include "query.h"
+#include "snippet.h"
+#include "status.h"
+
+struct ibid_searcher {
+    const ibid_index *ix;
+    ibid_analyzer *an;
+    ibid_search_opts o;
+    const ibid_diag *diag;
+};
+
+void ibid_search_opts_default(ibid_search_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->limit = 10;
+    o->format = IBID_FMT_TEXT;
+    o->k1 = IBID_BM25_K1;
+    o->b = IBID_BM25_B;
+}
+
+int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibid_diag *diag,
+                      ibid_searcher **out)
+{
+    *out = NULL;
+    ibid_searcher *s = calloc(1, sizeof *s);
+    if (!s)
+        return IBID_ENOMEM;
+    s->an = ibid_analyzer_new();
+    if (!s->an) {
+        free(s);
+        return IBID_ENOMEM;
+    }
+    s->ix = ix;
+    s->o = *o;
+    s->diag = diag;
+    *out = s;
+    return IBID_OK;
+}
+
+void ibid_searcher_free(ibid_searcher *s)
+{
+    if (!s)
+        return;
+    ibid_analyzer_free(s->an);
+    free(s);
+}
+
+static int parse(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_query *q)
+{
+    memset(q, 0, sizeof *q);
+    int rc = ibid_query_parse(s->an, text, len, q);
+    const char *what = s->o.batch && qid ? "query " : "", *sep = s->o.batch && qid ? ": " : "";
+    if (!s->o.batch || !qid)
+        qid = "";
+    if (rc < 0) {
+        if (q->warning[0])
+            ibid_diagf(s->diag, NULL, 0, "%s%s%s%s", what, qid, sep, q->warning);
+        else
+            ibid_diagf(s->diag, NULL, 0, "%s%s%s%s", what, qid, sep, ibid_strerror(rc));
+        ibid_query_free(q);
+        return rc;
+    }
+    if (q->warning[0])
+        ibid_diagf(s->diag, NULL, 0, "%s%s%s%s", what, qid, sep, q->warning);
+    return IBID_OK;
+}
+
+static int topk_of(ibid_searcher *s, const ibid_query *q, int exhaustive, ibid_topk *top)
+{
+    ibid_eval ev;
+    ibid_eval_init(&ev, s->ix, s->o.k1, s->o.b);
+    ibid_scorer *root;
+    int rc = ibid_plan_build(&ev, s->an, q, &root);
+    if (rc == IBID_OK)
+        rc = exhaustive ? ibid_collect_exhaustive(root, top) : ibid_collect_pruned(root, top);
+    ibid_eval_free(&ev);
+    if (rc == IBID_OK)
+        ibid_topk_sort(top);
+    return rc;
+}
+
+int ibid_search_topk(ibid_searcher *s, const char *text, size_t len, int exhaustive, ibid_topk *top)
+{
+    ibid_query q;
+    int rc = parse(s, NULL, text, len, &q);
+    if (rc < 0)
+        return rc;
+    rc = topk_of(s, &q, exhaustive, top);
+    ibid_query_free(&q);
+    return rc;
+}
+
+static int count_of(ibid_searcher *s, const ibid_query *q, uint64_t *n)
+{
+    ibid_eval ev;
+    ibid_eval_init(&ev, s->ix, s->o.k1, s->o.b);
+    ibid_scorer *root;
+    int rc = ibid_plan_build(&ev, s->an, q, &root);
+    if (rc == IBID_OK)
+        rc = ibid_collect_count(root, n);
+    ibid_eval_free(&ev);
+    return rc;
+}
+
+typedef struct explain_job {
+    uint32_t pid;
+    size_t hit; /* index into the hit array */
+} explain_job;
+
+static int cmp_job(const void *a, const void *b)
+{
+    const explain_job *x = a, *y = b;
+    return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Fills ex[i] for hits[i] (i < n).  Labels stay valid while ev lives. */
+static int explain_hits(ibid_searcher *s, const ibid_query *q, ibid_eval *ev, const ibid_hit *hits,
+                        size_t n, ibid_explain_list *ex)
+{
+    ibid_scorer *root;
+    int rc = ibid_plan_build(ev, s->an, q, &root);
+    if (rc < 0)
+        return rc;
+    explain_job *jobs = malloc((n ? n : 1) * sizeof *jobs);
+    if (!jobs)
+        return IBID_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (explain_job){hits[i].pid, i};
+    qsort(jobs, n, sizeof *jobs, cmp_job);
+    for (size_t i = 0; i < n && rc == IBID_OK; i++) {
+        if ((rc = ibid_scorer_advance(root, jobs[i].pid)) < 0)
+            break;
+        if (root->doc == jobs[i].pid)
+            rc = root->ops->explain(root, &ex[jobs[i].hit]);
+    }
+    free(jobs);
+    return rc;
+}
+
+int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_buf *out,
+                    uint64_t *matched)
+{
+    *matched = 0;
+    ibid_query q;
+    int rc = parse(s, qid, text, len, &q);
+    if (rc < 0)
+        return rc;
+    if (s->o.count) {
+        uint64_t n = 0;
+        rc = count_of(s, &q, &n);
+        if (rc == IBID_OK) {
+            *matched = n;
+            rc = s->o.batch ? ibid_buf_printf(out, "%s\t%llu\n", qid, (unsigned long long)n)
+                            : ibid_buf_printf(out, "%llu\n", (unsigned long long)n);
+        }
+        ibid_query_free(&q);
+        return rc;
+    }
+    size_t k = s->o.offset + s->o.limit;
+    if (k < s->o.offset)
+        k = SIZE_MAX / sizeof(ibid_hit);
+    uint32_t np = ibid_index_passage_count(s->ix);
+    if (k > np)
+        k = np;
+    int want_one = k == 0 && np > 0; /* -n 0: still tell whether anything matched */
+    ibid_topk top = {0};
+    ibid_eval exev;
+    ibid_eval_init(&exev, s->ix, s->o.k1, s->o.b);
+    ibid_explain_list *ex = NULL;
+    size_t nex = 0;
+    ibid_highlighter *hl = NULL;
+    ibid_ranges ranges = {0};
+    if ((rc = ibid_topk_init(&top, want_one ? 1 : k)) < 0)
+        goto done;
+    if ((rc = topk_of(s, &q, s->o.exhaustive, &top)) < 0)
+        goto done;
+    *matched = top.n;
+    if (want_one || top.n <= s->o.offset)
+        goto done;
+    size_t first = s->o.offset, nshow = top.n - first;
+    if (s->o.explain) {
+        ex = calloc(nshow, sizeof *ex);
+        if (!ex) {
+            rc = IBID_ENOMEM;
+            goto done;
+        }
+        nex = nshow;
+        if ((rc = explain_hits(s, &q, &exev, top.v + first, nshow, ex)) < 0)
+            goto done;
+    }
+    if ((rc = ibid_highlighter_new(&q, &hl)) < 0)
+        goto done;
+    if (s->o.batch && s->o.format == IBID_FMT_TEXT &&
+        (rc = ibid_output_query_header(out, qid, text, s->o.color)) < 0)
+        goto done;
+    for (size_t i = 0; i < nshow; i++) {
+        ibid_stored_passage sp;
+        memset(&sp, 0, sizeof sp);
+        if ((rc = ibid_index_get_passage(s->ix, top.v[first + i].pid, &sp)) < 0) {
+            ibid_stored_passage_free(&sp);
+            goto done;
+        }
+        const char *t = sp.p.text ? sp.p.text : "";
+        size_t tl = strlen(t), ss = 0, se = tl;
+        int need_snip = s->o.format == IBID_FMT_TEXT || s->o.format == IBID_FMT_JSON ||
+                        (s->o.format == IBID_FMT_GREP && s->o.color);
+        if (need_snip) {
+            if ((rc = ibid_highlight(hl, s->an, t, tl, &ranges)) < 0) {
+                ibid_stored_passage_free(&sp);
+                goto done;
+            }
+            ibid_snippet_window(t, tl, &ranges, IBID_SNIPPET_BYTES, &ss, &se);
+        } else {
+            ranges.n = 0;
+        }
+        if (!sp.p.text)
+            sp.p.text = "";
+        ibid_out_hit h = {qid, first + i + 1, top.v[first + i].score, &sp.p, ss, se, &ranges,
+                          ex ? &ex[i] : NULL};
+        rc = ibid_output_hit(out, s->o.format, &h, s->o.color);
+        ibid_stored_passage_free(&sp);
+        if (rc < 0)
+            goto done;
+    }
+done:
+    if (ex) {
+        for (size_t i = 0; i < nex; i++)
+            ibid_explain_free(&ex[i]);
+        free(ex);
+    }
+    ibid_ranges_free(&ranges);
+    ibid_highlighter_free(hl);
+    ibid_eval_free(&exev);
+    ibid_topk_free(&top);
+    ibid_query_free(&q);
+    return rc;
+}

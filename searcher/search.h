@@ -1,0 +1,56 @@
+/*
+ * search.h - one query end to end: parse, plan, evaluate, top-k, fetch, format.
+ *
+ * An ibid_searcher holds what every query of a run shares (the open index, one analyzer,
+ * the options).  ibid_search_run answers one query and appends its output to a buffer; the
+ * program writes the buffer to stdout.  Warnings (the parser's notes) are reported through
+ * the diag; nothing here prints.
+ *
+ * Ownership: the searcher borrows the index and the diag (they must outlive it) and owns its
+ * analyzer (ibid_searcher_free).
+ */
+#ifndef IBID_SEARCH_H
+#define IBID_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "index.h"
+#include "output.h"
+#include "topk.h"
+
+typedef struct ibid_search_opts {
+    size_t limit;     /* hits to print (default 10) */
+    size_t offset;    /* hits to skip first */
+    int count;        /* print the number of matching passages instead of hits */
+    ibid_format format;
+    int explain;      /* per hit, the BM25 contribution of each term */
+    int color;        /* ANSI colour in text and grep output */
+    int exhaustive;   /* no pruning (for testing: the same results, slower) */
+    int batch;        /* several queries: --count prints "qid<TAB>count", text gets headers */
+    double k1, b;
+} ibid_search_opts;
+
+/* The defaults: limit 10, text, BM25 defaults of bm25.h. */
+void ibid_search_opts_default(ibid_search_opts *o);
+
+typedef struct ibid_searcher ibid_searcher;
+
+/* Returns IBID_OK or IBID_ENOMEM. */
+int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibid_diag *diag,
+                      ibid_searcher **out);
+void ibid_searcher_free(ibid_searcher *s);
+
+/* Answers query text[0..len) with the given qid, appending the output to out.  *matched is set
+   to the number of hits found (at most offset + limit; with --count the full count).
+   Returns IBID_OK, IBID_ENOMEM, IBID_ELIMIT (query too long or too deep) or IBID_ECORRUPT. */
+int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_buf *out,
+                    uint64_t *matched);
+
+/* Lower level, for tests: the top k (score, pid) hits of a query, pruned or exhaustive.
+   top must be initialised with its k; on return it holds the hits, best first. */
+int ibid_search_topk(ibid_searcher *s, const char *text, size_t len, int exhaustive, ibid_topk *top);
+
+#endif
