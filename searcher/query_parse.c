@@ -43,6 +43,7 @@
  */
 #include "query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,12 @@ typedef struct lexeme {
 } lexeme;
 
 enum { NEAR_DEFAULT = 10, NEAR_MAX = 1000 };
+
+/* The messages of IBID_ELIMIT (query.h's limits, spelled out) */
+#define TOO_MANY_WORDS "query has too many words (the limit is 1024)"
+#define TOO_DEEP "parentheses nested too deeply (the limit is 64)"
+_Static_assert(IBID_MAX_QUERY_TERMS == 1024 && IBID_MAX_QUERY_DEPTH == 64,
+               "update TOO_MANY_WORDS and TOO_DEEP");
 
 /* ---- the parser's state -------------------------------------------------------------------- */
 
@@ -352,7 +359,7 @@ static int count_terms(parser *p, size_t n)
 {
     p->nterms += n;
     if (p->nterms > IBID_MAX_QUERY_TERMS) {
-        set_error(p, IBID_ELIMIT, "query has too many words (the limit is 1024)");
+        set_error(p, IBID_ELIMIT, TOO_MANY_WORDS);
         return 0;
     }
     return 1;
@@ -466,7 +473,7 @@ static int analyze_or_fail(parser *p, size_t s, size_t n)
 {
     int rc = analyze_span(p, s, n);
     if (rc == IBID_ELIMIT)
-        set_error(p, rc, "query has too many words (the limit is 1024)");
+        set_error(p, rc, TOO_MANY_WORDS);
     else if (rc != IBID_OK)
         set_error(p, rc, NULL);
     return rc == IBID_OK;
@@ -744,7 +751,7 @@ static ibid_qnode *parse_primary(parser *p, unsigned depth, long *bare)
     case L_LPAREN: {
         p->cur++;
         if (depth + 1 > IBID_MAX_QUERY_DEPTH) {
-            set_error(p, IBID_ELIMIT, "parentheses nested too deeply (the limit is 64)");
+            set_error(p, IBID_ELIMIT, TOO_DEEP);
             return NULL;
         }
         ibid_qnode *n = parse_seq(p, depth + 1);
@@ -966,7 +973,7 @@ int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query 
 {
     memset(out, 0, sizeof *out);
     if (len > IBID_MAX_QUERY) {
-        strcpy(out->warning, "query longer than 65536 bytes");
+        snprintf(out->warning, sizeof out->warning, "query longer than %d bytes", IBID_MAX_QUERY);
         return IBID_ELIMIT;
     }
     if (len > 0 && !text)
