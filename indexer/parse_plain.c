@@ -8,14 +8,16 @@
  *
  * Project Gutenberg: the header before "*** START OF ..." (or, in old e-texts, before
  * "*END*THE SMALL PRINT...") and the footer from "*** END OF ..." / "End of (the) Project
- * Gutenberg ..." on are not passages.  The work title is the header's "Title:" line (with its
+ * Gutenberg ..." on are not passages, nor is the producers' credit ("Produced by ...") that
+ * opens the body.  The work title is the header's "Title:" line (with its
  * indented continuation lines), else the "The Project Gutenberg EBook of TITLE, by AUTHOR"
  * banner, else ctx->work or the file name (ctx->work, from the catalog, always wins).
  *
  * Chapter headings: a block of one or two short lines whose first line is "CHAPTER I",
  * "Chapter 12.", "BOOK II", "PART ONE" ... (a keyword, then a roman or arabic number or a
- * number word) is a heading, not a passage; it names the chapter of the paragraphs after it and
- * restarts their numbering.  Before the first heading chapter is null and paragraphs count
+ * number word), or a line that is only an upper-case roman numeral ("IV", "XII."), is a
+ * heading, not a passage; it names the chapter of the paragraphs after it and restarts their
+ * numbering.  Before the first heading chapter is null and paragraphs count
  * from the start of the file.
  *
  * One pass over the buffer, no allocation per line: each paragraph is assembled in one reused
@@ -142,8 +144,20 @@ static int heading_line(span t)
     return 0;
 }
 
+/* The producers' credit that follows a Gutenberg header. */
+static int pg_credit(const char *s, size_t n)
+{
+    static const char *pre[] = {"Produced by ", "Etext prepared by ", "E-text prepared by ", "This etext was prepared by ",
+                                "This eBook was produced by ", "Transcribed from ", "[Portions of this header are copyright"};
+    for (size_t k = 0; k < sizeof pre / sizeof *pre; k++)
+        if (ieq_prefix(s, n, pre[k]))
+            return 1;
+    return 0;
+}
+
 typedef struct plain {
     ibid_passage_list *out;
+    int gutenberg; /* a Project Gutenberg header was found */
     const char *file, *work, *chapter;
     int para_no;
     ibid_buf text;
@@ -200,6 +214,8 @@ static void end_block(plain *p)
         p->para_no = 0;
         return;
     }
+    if (p->gutenberg && !p->chapter && p->para_no < 5 && pg_credit(p->text.data, p->text.len))
+        return; /* "Produced by ..." right after the header: Gutenberg boilerplate */
     ibid_passage q = {0};
     q.kind = IBID_KIND_PARAGRAPH;
     q.file = p->file;
@@ -311,6 +327,7 @@ int ibid_parse_plain(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
             body_line = small_line;
         }
     }
+    p.gutenberg = body_off > 0;
     if (body_off > 0 && (rc = find_title(buf, len, body_off, &title)))
         goto done;
     p.work = ibid_pick_work(ctx, &out->arena, title.len ? title.data : NULL);
