@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,6 +169,16 @@ int main(int argc, char **argv)
     }
     if (!output)
         output = default_index();
+
+    /* A PATH argument that does not exist is a mistake in the command, not input to skip:
+       writing an index without it would silently drop a whole shelf. */
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) != 0) {
+            fprintf(stderr, "ibid-index: %s: %s\n", argv[i], strerror(errno));
+            return 2;
+        }
+    }
 
     double t0 = now_seconds();
     const ibid_diag *diag = &ibid_diag_stderr;
