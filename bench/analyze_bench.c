@@ -4,8 +4,10 @@
  * Reads every regular file under DIR into memory, then times, over the same bytes:
  *   baseline  the reference step of ../shared/docs/limits.md: ASCII letter runs, lower-cased,
  *             each distinct word stemmed once through a hash-table cache (our stem cache);
+ *   scan      the token scanner alone (tokenize.h: pieces, no folding, no stemming);
  *   analyze   ibid_analyzer over each file, as the indexer uses it;
- * and prints MB/s (1 MB = 10^6 bytes), tokens and distinct forms.  limits.md measured the
+ * and prints MB/s of CPU time (1 MB = 10^6 bytes; the best of REPEAT runs), tokens and
+ * distinct forms.  limits.md measured the
  * baseline at 158 MB/s on a machine of this kind; running both here removes the drift between
  * machines.  Not a test: nothing is asserted.
  *
@@ -13,7 +15,7 @@
  *   cc -std=c11 -O2 -DNDEBUG -D_DEFAULT_SOURCE -Icommon bench/analyze_bench.c \
  *      common/analyze.c common/tokenize.c common/fold.c common/stem.c common/arena.c \
  *      common/status.c -lstemmer -lutf8proc -o /tmp/analyze_bench
- *   /tmp/analyze_bench ../shared/bench/gutenberg [REPEAT]
+ *   /tmp/analyze_bench ../shared/bench/gutenberg [REPEAT [baseline|scan|analyze]]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +27,7 @@
 
 #include "analyze.h"
 #include "stem.h"
+#include "tokenize.h"
 
 typedef struct file_text {
     char *data;
@@ -114,7 +117,7 @@ static int read_tree(const char *dir, corpus *c)
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: other processes do not count */
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -155,6 +158,20 @@ static int baseline(const corpus *c, size_t *tokens, size_t *distinct)
     return 0;
 }
 
+/* The scanner alone. */
+static size_t scan(const corpus *c)
+{
+    static ibid_scanner sc;
+    size_t n = 0;
+    ibid_piece p;
+    for (size_t f = 0; f < c->n; f++) {
+        ibid_scan_reset(&sc, c->files[f].data, c->files[f].len);
+        while (ibid_scan_next(&sc, &p))
+            n += p.len != 0;
+    }
+    return n;
+}
+
 static int analyze(const corpus *c, size_t *tokens, size_t *joined, unsigned long *checksum)
 {
     ibid_analyzer *a = ibid_analyzer_new();
@@ -185,11 +202,12 @@ static int analyze(const corpus *c, size_t *tokens, size_t *joined, unsigned lon
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: %s DIR [REPEAT]\n", argv[0]);
+    if (argc < 2 || argc > 4) {
+        fprintf(stderr, "usage: %s DIR [REPEAT [baseline|scan|analyze]]\n", argv[0]);
         return 2;
     }
-    int repeat = argc == 3 ? atoi(argv[2]) : 3;
+    int repeat = argc >= 3 ? atoi(argv[2]) : 3;
+    const char *only = argc == 4 ? argv[3] : ""; /* one step only (for perf stat) */
     if (repeat < 1)
         repeat = 1;
     corpus c = {0};
@@ -198,21 +216,26 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("%zu files, %.1f MB\n", c.n, (double)c.bytes / 1e6);
-    double best_base = 1e30, best_an = 1e30;
-    size_t btok = 0, bdist = 0, atok = 0, ajoin = 0;
+    double best_base = 1e30, best_an = 1e30, best_scan = 1e30;
+    size_t btok = 0, bdist = 0, atok = 0, ajoin = 0, pieces = 0;
     unsigned long sum = 0;
     for (int r = 0; r < repeat; r++) {
         double t0 = now();
-        if (baseline(&c, &btok, &bdist) != 0) {
+        if ((!*only || !strcmp(only, "baseline")) && baseline(&c, &btok, &bdist) != 0) {
             fprintf(stderr, "%s: out of memory\n", argv[0]);
             return 2;
         }
         double t1 = now();
-        if (analyze(&c, &atok, &ajoin, &sum) != 0) {
+        if ((!*only || !strcmp(only, "analyze")) && analyze(&c, &atok, &ajoin, &sum) != 0) {
             fprintf(stderr, "%s: out of memory\n", argv[0]);
             return 2;
         }
         double t2 = now();
+        if (!*only || !strcmp(only, "scan"))
+            pieces = scan(&c);
+        double t3 = now();
+        if (t3 - t2 < best_scan)
+            best_scan = t3 - t2;
         if (t1 - t0 < best_base)
             best_base = t1 - t0;
         if (t2 - t1 < best_an)
@@ -220,6 +243,7 @@ int main(int argc, char **argv)
     }
     printf("baseline: %6.1f MB/s  %.3f s  %zu tokens, %zu distinct words\n",
            (double)c.bytes / 1e6 / best_base, best_base, btok, bdist);
+    printf("scan:     %6.1f MB/s  %.3f s  %zu pieces\n", (double)c.bytes / 1e6 / best_scan, best_scan, pieces);
     printf("analyze:  %6.1f MB/s  %.3f s  %zu tokens (%zu joined), checksum %lu\n",
            (double)c.bytes / 1e6 / best_an, best_an, atok, ajoin, sum);
     for (size_t f = 0; f < c.n; f++)

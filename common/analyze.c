@@ -97,6 +97,42 @@ static int emit_joined(ibid_analyzer *a, ibid_token *tok)
     return 1;
 }
 
+/* Adds piece p (form[0..flen), flen < 0 when the piece is not indexed) to the compound being
+   read, and decides whether the compound's joined form is due. */
+static void add_to_compound(ibid_analyzer *a, const ibid_piece *p, uint32_t pos, const char *form, int flen,
+                            int letters)
+{
+    if (!a->in_compound) {
+        a->cmp_parts = 1;
+        a->cmp_pos = pos;
+        a->cmp_start = p->start;
+        a->cmp_broken = 0;
+        a->cmp_letters = 1;
+        a->joined_len = 0;
+    }
+    if (flen <= 0) {
+        a->cmp_broken = 1;
+    } else if (!a->cmp_broken) {
+        if (a->joined_len + (size_t)flen > IBID_MAX_TERM) {
+            a->cmp_broken = 1;
+        } else {
+            memcpy(a->joined + a->joined_len, form, (size_t)flen);
+            a->joined_len += (size_t)flen;
+            a->joined[a->joined_len] = '\0';
+        }
+    }
+    a->cmp_letters &= letters;
+    a->cmp_end = p->end;
+    if (p->link == IBID_LINK_NONE) {
+        a->in_compound = 0;
+        a->joined_pending = a->cmp_parts >= 2 && !a->cmp_broken;
+    } else {
+        a->in_compound = 1;
+        if (p->link == IBID_LINK_HYPHEN)
+            a->cmp_parts++;
+    }
+}
+
 int ibid_analyzer_next(ibid_analyzer *a, ibid_token *tok)
 {
     if (a->joined_pending)
@@ -106,71 +142,37 @@ int ibid_analyzer_next(ibid_analyzer *a, ibid_token *tok)
     while (ibid_scan_next(&a->scan, &p)) {
         uint32_t pos = a->pos++;
 
-        /* fold */
+        /* fold: an ASCII piece is its own form, in the scanner's buffer */
+        const char *form;
         int flen, letters;
-        if (p.too_long) {
-            flen = IBID_ELIMIT;
-            letters = 0;
-        } else if (p.ascii) {
-            if (p.len > IBID_MAX_TERM) {
-                flen = IBID_ELIMIT;
-            } else {
-                memcpy(a->form, p.bytes, p.len);
-                a->form[p.len] = '\0';
-                flen = (int)p.len;
-            }
+        if (p.ascii) {
+            form = p.bytes;
+            flen = p.len <= IBID_MAX_TERM && !p.too_long ? (int)p.len : IBID_ELIMIT;
             letters = p.kind == IBID_PIECE_ALPHA;
         } else {
-            flen = ibid_fold_utf8(p.bytes, p.len, a->form, sizeof a->form);
+            form = a->form;
+            flen = p.too_long ? IBID_ELIMIT : ibid_fold_utf8(p.bytes, p.len, a->form, sizeof a->form);
             letters = flen > 0 && ibid_form_is_letters(a->form, (size_t)flen);
         }
 
-        /* compound bookkeeping */
-        if (!a->in_compound) {
-            a->cmp_parts = 1;
-            a->cmp_pos = pos;
-            a->cmp_start = p.start;
-            a->cmp_broken = 0;
-            a->cmp_letters = 1;
-            a->joined_len = 0;
-        }
-        if (flen <= 0) {
-            a->cmp_broken = 1;
-        } else if (!a->cmp_broken) {
-            if (a->joined_len + (size_t)flen > IBID_MAX_TERM) {
-                a->cmp_broken = 1;
-            } else {
-                memcpy(a->joined + a->joined_len, a->form, (size_t)flen);
-                a->joined_len += (size_t)flen;
-                a->joined[a->joined_len] = '\0';
-            }
-        }
-        a->cmp_letters &= letters;
-        a->cmp_end = p.end;
-        if (p.link == IBID_LINK_NONE) {
-            a->in_compound = 0;
-            a->joined_pending = a->cmp_parts >= 2 && !a->cmp_broken;
-        } else {
-            a->in_compound = 1;
-            if (p.link == IBID_LINK_HYPHEN)
-                a->cmp_parts++;
-        }
+        if (a->in_compound || p.link != IBID_LINK_NONE)
+            add_to_compound(a, &p, pos, form, flen, letters);
 
         if (flen <= 0)
             continue; /* too long or empty: not indexed, but the position is used */
 
-        tok->form = a->form;
+        tok->form = form;
         tok->form_len = (size_t)flen;
         if (letters) {
             size_t tl;
-            const char *t = ibid_stem_cache_get(a->cache, a->form, (size_t)flen, &tl);
+            const char *t = ibid_stem_cache_get(a->cache, form, (size_t)flen, &tl);
             if (!t)
                 return IBID_ENOMEM;
             tok->term = t;
             tok->term_len = tl;
             tok->flags = 0;
         } else {
-            tok->term = a->form;
+            tok->term = form;
             tok->term_len = (size_t)flen;
             tok->flags = IBID_TOK_NUMBER;
         }

@@ -34,28 +34,67 @@ struct ibid_stem_cache {
 
 enum { INITIAL_SLOTS = 1u << 14 };
 
-static uint64_t hash_form(const char *s, size_t n)
+static inline uint64_t load64(const char *p)
 {
-    const uint64_t k = 0xff51afd7ed558ccdULL;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 32;
-        s += 8;
-        n -= 8;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* A hash for short keys: whole 8-byte words, then the last 8 (or 4, or 1-3) bytes read with
+   overlapping loads, so that no byte loop and no library call is needed. */
+static inline uint64_t hash_form(const char *s, size_t n)
+{
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
+    uint64_t h = k0 ^ (uint64_t)n, a, b;
+    if (n > 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8)
+            h = mix(h ^ load64(s + i), k1);
+        a = load64(s + n - 8);
+        b = 0;
+    } else if (n >= 4) {
+        a = load32(s);
+        b = load32(s + n - 4);
+    } else if (n > 0) {
+        a = ((uint64_t)(unsigned char)s[0] << 16) | ((uint64_t)(unsigned char)s[n >> 1] << 8) |
+            (uint64_t)(unsigned char)s[n - 1];
+        b = 0;
+    } else {
+        a = b = 0;
     }
-    if (n) {
-        uint64_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-        h = (h ^ w) * k;
-        h ^= h >> 32;
+    return mix(h ^ a ^ k1, b ^ k0 ^ (uint64_t)n);
+}
+
+/* Equality of two keys of the same length n <= IBID_MAX_TERM, without a library call. */
+static inline int same_form(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8)
+            if (load64(a + i) != load64(b + i))
+                return 0;
+        return load64(a + n - 8) == load64(b + n - 8);
     }
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h;
+    if (n >= 4)
+        return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
 }
 
 ibid_stem_cache *ibid_stem_cache_new(void)
@@ -124,7 +163,7 @@ const char *ibid_stem_cache_get(ibid_stem_cache *c, const char *form, size_t len
         const slot *s = &c->slots[j];
         if (!s->str)
             break;
-        if (s->tag == tag && s->form_len == len && memcmp(s->str, form, len) == 0) {
+        if (s->tag == tag && s->form_len == len && same_form(s->str, form, len)) {
             *term_len = s->term_len;
             return s->str + len + 1;
         }

@@ -45,7 +45,7 @@ enum ibid_piece_link {
 };
 
 typedef struct ibid_piece {
-    const char *bytes; /* cleaned copy: ASCII lower-cased, dropped characters removed; NOT
+    const char *bytes; /* cleaned copy: ASCII lower-cased, dropped characters removed;
                           NUL-terminated; owned by the scanner */
     size_t len;        /* length of bytes (<= IBID_PIECE_CAP) */
     uint32_t start;    /* input offset of the piece's first byte */
@@ -59,13 +59,83 @@ typedef struct ibid_piece {
 typedef struct ibid_scanner {
     const unsigned char *text;
     size_t len, i;
-    char buf[IBID_PIECE_CAP];
+    char buf[IBID_PIECE_CAP + 1];
 } ibid_scanner;
 
 /* Starts scanning text[0..len); texts longer than UINT32_MAX - 1 bytes are scanned only up to
    that length (offsets are 32-bit). */
 void ibid_scan_reset(ibid_scanner *s, const char *text, size_t len);
-/* Fills *p with the next piece; returns 1, or 0 at the end of the text.  Never fails. */
-int ibid_scan_next(ibid_scanner *s, ibid_piece *p);
+
+/* ---- internals shared with the inline fast path ---- */
+
+/* Character classes.  ibid_scan_class holds the class of every byte: the first eight values
+   only, CC_HIGH meaning "a byte >= 0x80: decode the code point". */
+enum {
+    IBID_CC_SEP = 0,    /* separator: never part of a token */
+    IBID_CC_APOS = 1,   /* ' U+2019 U+02BC */
+    IBID_CC_HYPHEN = 2, /* - U+2010 U+2011 */
+    IBID_CC_DOT = 3,    /* . */
+    IBID_CC_COMMA = 4,  /* , */
+    IBID_CC_ALPHA = 5,  /* L* */
+    IBID_CC_DIGIT = 6,  /* N* */
+    IBID_CC_HIGH = 7,   /* a byte >= 0x80 (table only) */
+    IBID_CC_MARK = 8,   /* M*: continues a word, never starts one */
+    IBID_CC_IGNORE = 9  /* U+00AD U+200C U+200D U+2060 U+FEFF: kept inside a word, else separates */
+};
+extern const unsigned char ibid_scan_class[256];
+
+/* The full rules; ibid_scan_next's contract.  Call ibid_scan_next instead. */
+int ibid_scan_next_general(ibid_scanner *s, ibid_piece *p);
+
+/* Fills *p with the next piece; returns 1, or 0 at the end of the text.  Never fails.
+   Inline fast path: a run of ASCII letters (or digits) that an ASCII separator or the end of
+   the text ends; for letters, '.' and ',' also end it.  Anything else (apostrophe, hyphen,
+   letter/digit boundary, non-ASCII, a dot or comma after digits, a run longer than
+   IBID_PIECE_CAP) goes to ibid_scan_next_general, which scans it again from its start. */
+static inline int ibid_scan_next(ibid_scanner *s, ibid_piece *p)
+{
+    const unsigned char *t = s->text;
+    const size_t len = s->len;
+    size_t i = s->i;
+    while (i < len && ibid_scan_class[t[i]] < IBID_CC_ALPHA)
+        i++;
+    s->i = i;
+    if (i >= len)
+        return 0;
+    const int c = ibid_scan_class[t[i]];
+    if (c == IBID_CC_HIGH)
+        return ibid_scan_next_general(s, p);
+    size_t j = i, k = 0, lim = i + IBID_PIECE_CAP;
+    if (lim > len)
+        lim = len;
+    int next = IBID_CC_SEP;
+    if (c == IBID_CC_ALPHA) {
+        while (j < lim && ibid_scan_class[t[j]] == IBID_CC_ALPHA)
+            s->buf[k++] = (char)(t[j++] | 0x20);
+        if (j < len) {
+            next = ibid_scan_class[t[j]];
+            if (next == IBID_CC_DOT || next == IBID_CC_COMMA)
+                next = IBID_CC_SEP;
+        }
+    } else {
+        while (j < lim && ibid_scan_class[t[j]] == IBID_CC_DIGIT)
+            s->buf[k++] = (char)t[j++];
+        if (j < len)
+            next = ibid_scan_class[t[j]];
+    }
+    if (next != IBID_CC_SEP)
+        return ibid_scan_next_general(s, p);
+    s->buf[k] = '\0';
+    p->bytes = s->buf;
+    p->len = k;
+    p->start = (uint32_t)i;
+    p->end = (uint32_t)j;
+    p->kind = c == IBID_CC_ALPHA ? IBID_PIECE_ALPHA : IBID_PIECE_DIGIT;
+    p->link = IBID_LINK_NONE;
+    p->ascii = 1;
+    p->too_long = 0;
+    s->i = j;
+    return 1;
+}
 
 #endif
