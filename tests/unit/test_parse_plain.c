@@ -181,8 +181,10 @@ static void whitespace_crlf_and_empty_input(void **state)
     (void)state;
     ibid_passage_list l = parse_str("", "e.txt");
     assert_int_equal(l.n, 0);
+    ibid_passages_free(&l);
     l = parse_str(" \n\t\n\r\n", "e.txt");
     assert_int_equal(l.n, 0);
+    ibid_passages_free(&l);
     l = parse_str("  One\t two  \r\n three\r\n \r\n\r\nFour\r\n", "c.txt");
     assert_int_equal(l.n, 2);
     assert_string_equal(l.v[0].text, "One two three");
