@@ -9,13 +9,15 @@
  *     marker seen so far in the body.  Continuation lines may start with digits ("2023. -
  *     URL:", 000:492; "576098-2023/", 000:2024), which the number test tells apart.
  *   - Lines at the top of a block, before its first definition, continue the previous page's
- *     last footnote (001:234-235, 001:626-627).  When that footnote has no definition (the
- *     previous page's markers went past the last definition: 001:1352 is the tail of fn 53)
- *     they form a fragment with that number.
- *   - A fragment line (a "false page start", see parse_pdftext_layout.c) after a definition
- *     starts a new unit; it is numbered when exactly one undefined footnote between the
- *     definitions around it has its marker on the same page (000:1905 -> 67, 000:2025 -> 72),
- *     else it stays unnumbered (003:1327 could be 64 or 65).
+ *     last footnote (001:234-235, 001:626-627).  When the previous page's markers went past
+ *     the last definition, that footnote has no definition and the lines form a fragment
+ *     numbered with its last marker.
+ *   - A fragment line (a "false page start", see parse_pdftext_layout.c) starts a unit of its
+ *     own.  It is numbered as above at the top of a block, else when exactly one footnote
+ *     between the definitions around it has its marker on the same page (000:1905 -> 67,
+ *     000:2025 -> 72); otherwise nothing in the file tells its number and it stays null
+ *     (003:1327 could be 64 or 65; 001:1352 could be any of 52-55: the guide knows it is 53
+ *     only from 002, another file).
  *   - Every other line continues the unit before it.
  */
 #include "parse_pdftext_int.h"

@@ -505,6 +505,33 @@ static void test_marker_shapes(void **state)
     }
 }
 
+/* More markers on one line than the parser cuts at once (it appends in groups of 16). */
+static void test_many_markers_on_a_line(void **state)
+{
+    (void)state;
+    ibid_buf in = {0}, want = {0};
+    assert_int_equal(ibid_buf_puts(&in, " They named"), IBID_OK);
+    assert_int_equal(ibid_buf_puts(&want, "They named"), IBID_OK);
+    for (int i = 1; i <= 40; i++) {
+        assert_int_equal(ibid_buf_printf(&in, " \"w%d\"%d ,", i, i), IBID_OK);
+        assert_int_equal(ibid_buf_printf(&want, " \"w%d\",", i), IBID_OK);
+    }
+    assert_int_equal(ibid_buf_puts(&in, " and more.\n"), IBID_OK);
+    assert_int_equal(ibid_buf_puts(&want, " and more."), IBID_OK);
+    ibid_passage_list l;
+    parse_str(in.data, &l);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].ncites, 40);
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(l.v[0].cites[i].footnote, i + 1);
+        assert_null(l.v[0].cites[i].text);
+    }
+    assert_string_equal(l.v[0].text, want.data);
+    ibid_passages_free(&l);
+    ibid_buf_free(&in);
+    ibid_buf_free(&want);
+}
+
 /* Section 5.4: numbers that are text, not markers. */
 static void test_numbers_that_are_text(void **state)
 {
@@ -971,6 +998,7 @@ int main(void)
         cmocka_unit_test(test_no_title),
         cmocka_unit_test(test_line_end_hyphens),
         cmocka_unit_test(test_marker_shapes),
+        cmocka_unit_test(test_many_markers_on_a_line),
         cmocka_unit_test(test_numbers_that_are_text),
         cmocka_unit_test(test_placeholders_and_ellipses),
         cmocka_unit_test(test_markers_whole_corpus),
