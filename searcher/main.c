@@ -120,7 +120,7 @@ static int run_batch(ibid_searcher *s, const ibid_search_opts *o, ibid_buf *out)
     ssize_t n;
     unsigned long lineno = 0;
     int any = 0, status = 0;
-    if (o->format == IBID_FMT_TSV && !o->count && ibid_output_tsv_header(out) < 0)
+    if (o->format == IBID_OUT_TSV && !o->count && ibid_output_tsv_header(out) < 0)
         return 2;
     while ((n = getline(&line, &cap, stdin)) >= 0) {
         lineno++;
@@ -193,9 +193,9 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_COUNT: o.count = 1; break;
-        case OPT_JSON: o.format = IBID_FMT_JSON; break;
+        case OPT_JSON: o.format = IBID_OUT_JSON; break;
         case OPT_FORMAT:
-            if (ibid_format_parse(optarg, &o.format) < 0) {
+            if (ibid_output_format_parse(optarg, &o.format) < 0) {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "unknown --format '%s' (text, json, tsv, trec, grep)",
                            optarg);
                 return 2;
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
         }
     }
     o.color = color < 0 ? color_auto() : color;
-    if (o.format != IBID_FMT_TEXT && o.format != IBID_FMT_GREP)
+    if (o.format != IBID_OUT_TEXT && o.format != IBID_OUT_GREP)
         o.color = 0;
 
     ibid_buf query = {0};
@@ -283,7 +283,7 @@ int main(int argc, char **argv)
         status = run_batch(s, &o, &out);
         goto done;
     }
-    if (o.format == IBID_FMT_TSV && !o.count && ibid_output_tsv_header(&out) < 0)
+    if (o.format == IBID_OUT_TSV && !o.count && ibid_output_tsv_header(&out) < 0)
         goto done;
     uint64_t matched = 0;
     rc = ibid_search_run(s, "1", query.data, query.len, &out, &matched);
@@ -292,7 +292,7 @@ int main(int argc, char **argv)
             ibid_diagf(&ibid_diag_stderr, index_path, 0, "%s", ibid_strerror(rc));
         goto done;
     }
-    if (!matched && o.format == IBID_FMT_TSV && !o.count)
+    if (!matched && o.format == IBID_OUT_TSV && !o.count)
         ibid_buf_clear(&out); /* nothing matched: nothing on stdout */
     if (flush_out(&out) < 0) {
         ibid_diagf(&ibid_diag_stderr, NULL, 0, "cannot write the results: %s", strerror(errno));

@@ -14,11 +14,11 @@
 #define C_MATCH "\033[1;31m"
 #define C_NOTE "\033[32m"
 
-int ibid_format_parse(const char *name, ibid_format *f)
+int ibid_output_format_parse(const char *name, ibid_output_format *f)
 {
-    static const struct { const char *name; ibid_format f; } names[] = {
-        {"text", IBID_FMT_TEXT}, {"json", IBID_FMT_JSON}, {"jsonl", IBID_FMT_JSON},
-        {"tsv", IBID_FMT_TSV},   {"trec", IBID_FMT_TREC}, {"grep", IBID_FMT_GREP}};
+    static const struct { const char *name; ibid_output_format f; } names[] = {
+        {"text", IBID_OUT_TEXT}, {"json", IBID_OUT_JSON}, {"jsonl", IBID_OUT_JSON},
+        {"tsv", IBID_OUT_TSV},   {"trec", IBID_OUT_TREC}, {"grep", IBID_OUT_GREP}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i].name) == 0) {
             *f = names[i].f;
@@ -256,14 +256,14 @@ static int hit_grep(ibid_buf *b, const ibid_out_hit *h, int color)
     return rc ? IBID_ENOMEM : IBID_OK;
 }
 
-int ibid_output_hit(ibid_buf *b, ibid_format f, const ibid_out_hit *h, int color)
+int ibid_output_hit(ibid_buf *b, ibid_output_format f, const ibid_out_hit *h, int color)
 {
     switch (f) {
-    case IBID_FMT_JSON: return hit_json(b, h);
-    case IBID_FMT_TSV: return hit_tsv(b, h);
-    case IBID_FMT_TREC: return hit_trec(b, h);
-    case IBID_FMT_GREP: return hit_grep(b, h, color);
-    case IBID_FMT_TEXT:
+    case IBID_OUT_JSON: return hit_json(b, h);
+    case IBID_OUT_TSV: return hit_tsv(b, h);
+    case IBID_OUT_TREC: return hit_trec(b, h);
+    case IBID_OUT_GREP: return hit_grep(b, h, color);
+    case IBID_OUT_TEXT:
     default: return hit_text(b, h, color);
     }
 }

@@ -25,16 +25,16 @@
 #include "scorer.h"
 #include "snippet.h"
 
-typedef enum ibid_format {
-    IBID_FMT_TEXT,
-    IBID_FMT_JSON,
-    IBID_FMT_TSV,
-    IBID_FMT_TREC,
-    IBID_FMT_GREP
-} ibid_format;
+typedef enum ibid_output_format {
+    IBID_OUT_TEXT,
+    IBID_OUT_JSON,
+    IBID_OUT_TSV,
+    IBID_OUT_TREC,
+    IBID_OUT_GREP
+} ibid_output_format;
 
 /* Parses a --format name; returns 0 and sets *f, or -1 when unknown. */
-int ibid_format_parse(const char *name, ibid_format *f);
+int ibid_output_format_parse(const char *name, ibid_output_format *f);
 
 typedef struct ibid_out_hit {
     const char *qid;
@@ -49,7 +49,7 @@ typedef struct ibid_out_hit {
 /* The TSV header line (print once, before the first hit). */
 int ibid_output_tsv_header(ibid_buf *b);
 /* Appends one hit in format f; color: ANSI escapes in text format. */
-int ibid_output_hit(ibid_buf *b, ibid_format f, const ibid_out_hit *h, int color);
+int ibid_output_hit(ibid_buf *b, ibid_output_format f, const ibid_out_hit *h, int color);
 /* Text format, batch mode: a line naming the query before its hits. */
 int ibid_output_query_header(ibid_buf *b, const char *qid, const char *query, int color);
 

@@ -29,7 +29,7 @@ void ibid_search_opts_default(ibid_search_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->limit = 10;
-    o->format = IBID_FMT_TEXT;
+    o->format = IBID_OUT_TEXT;
     o->k1 = IBID_BM25_K1;
     o->b = IBID_BM25_B;
 }
@@ -206,7 +206,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     }
     if ((rc = ibid_highlighter_new(&q, &hl)) < 0)
         goto done;
-    if (s->o.batch && s->o.format == IBID_FMT_TEXT &&
+    if (s->o.batch && s->o.format == IBID_OUT_TEXT &&
         (rc = ibid_output_query_header(out, qid, text, s->o.color)) < 0)
         goto done;
     for (size_t i = 0; i < nshow; i++) {
@@ -218,8 +218,8 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         }
         const char *t = sp.p.text ? sp.p.text : "";
         size_t tl = strlen(t), ss = 0, se = tl;
-        int need_snip = s->o.format == IBID_FMT_TEXT || s->o.format == IBID_FMT_JSON ||
-                        (s->o.format == IBID_FMT_GREP && s->o.color);
+        int need_snip = s->o.format == IBID_OUT_TEXT || s->o.format == IBID_OUT_JSON ||
+                        (s->o.format == IBID_OUT_GREP && s->o.color);
         if (need_snip) {
             if ((rc = ibid_highlight(hl, s->an, t, tl, &ranges)) < 0) {
                 ibid_stored_passage_free(&sp);

@@ -25,7 +25,7 @@ typedef struct ibid_search_opts {
     size_t limit;     /* hits to print (default 10) */
     size_t offset;    /* hits to skip first */
     int count;        /* print the number of matching passages instead of hits */
-    ibid_format format;
+    ibid_output_format format;
     int explain;      /* per hit, the BM25 contribution of each term */
     int color;        /* ANSI colour in text and grep output */
     int exhaustive;   /* no pruning (for testing: the same results, slower) */
