@@ -188,6 +188,17 @@ int ibid_sources_collect(ibid_source_list *l, char *const *paths, size_t npaths,
         }
         l->n = k;
     }
+    if (l->ncatalogs > 1) { /* the same folder given twice yields its catalog twice */
+        qsort(l->catalogs, l->ncatalogs, sizeof *l->catalogs, cmp_str);
+        size_t k = 1;
+        for (size_t i = 1; i < l->ncatalogs; i++) {
+            if (strcmp(l->catalogs[i], l->catalogs[k - 1]) == 0)
+                free(l->catalogs[i]);
+            else
+                l->catalogs[k++] = l->catalogs[i];
+        }
+        l->ncatalogs = k;
+    }
     return IBID_OK;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # index_cli.sh - ibid-index writing, checking and protecting an index: summary line, --check,
 # exit codes, an old index left intact by a failed rebuild, no temporary files left behind.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 I="$TMP/corpus.ibid"
 "$IDX" -o "$I" corpus/ 2>"$TMP/err"

@@ -134,7 +134,8 @@ static void collect_walks_sorted_skips_sidecars_and_hidden(void **state)
     write_file("sub/c.txt", "c\n", 2);
     write_file(".hidden.txt", "h\n", 2);
     write_file("ibid-synonyms.txt", "x = y\n", 6);
-    write_file("ibid-catalog.tsv", "a.txt\tThe A Book\tAuthor\t1999\n", 29);
+    const char cat_text[] = "a.txt\tThe A Book\tAuthor\t1999\n";
+    write_file("ibid-catalog.tsv", cat_text, sizeof cat_text - 1);
     write_file("old.ibid", "IBID", 4);
     char loop[512];
     snprintf(loop, sizeof loop, "%s/sub/loop", tmpdir);
@@ -180,7 +181,8 @@ static void collect_reports_missing_path(void **state)
 static void catalog_later_entry_wins_and_bad_lines_reported(void **state)
 {
     (void)state;
-    write_file("ibid-catalog.tsv", "# comment\nx.txt\tFirst\nno tab here\nx.txt\tSecond\n\n", 49);
+    const char cat_text[] = "# comment\nx.txt\tFirst\nno tab here\nx.txt\tSecond\n\n";
+    write_file("ibid-catalog.tsv", cat_text, sizeof cat_text - 1);
     char path[512], want[512];
     snprintf(path, sizeof path, "%s/ibid-catalog.tsv", tmpdir);
     snprintf(want, sizeof want, "%s/x.txt", tmpdir);

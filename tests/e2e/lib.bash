@@ -1,4 +1,4 @@
-# lib.sh - helpers for the end-to-end tests (sourced; not a test itself).
+# lib.bash - helpers for the end-to-end tests (sourced; not a test itself).
 # Each test is run by ctest as: bash tests/e2e/NAME.sh BUILD_DIR, from the repository root.
 set -u
 BIN="${1:?usage: $0 BUILD_DIR}"
@@ -11,7 +11,7 @@ PASSES=0
 ok()   { PASSES=$((PASSES + 1)); }
 fail() { FAILS=$((FAILS + 1)); printf 'FAIL: %s\n' "$*" >&2; }
 # check DESCRIPTION COMMAND...: passes when the command succeeds
-check() { local d="$1"; shift; if "$@"; then ok; else fail "$d"; fi; }
+check() { local d="$1"; shift; if "$@" >/dev/null; then ok; else fail "$d"; fi; }
 # expect_eq DESCRIPTION GOT WANT
 expect_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi; }
 # expect_within DESCRIPTION GOT WANT PERCENT
