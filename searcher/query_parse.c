@@ -36,10 +36,13 @@
  * Words become nodes through the analyzer (analyze.h), one lexeme at a time, so that the query
  * is cut exactly as the indexed text was (see word_node and phrase_node for the rules).
  *
- * Synonyms (issue 6) are meant to hook in at finish_seq(): there the clauses of a group are in
- * query order, and each clause that is a bare unquoted word carries the index of its lexeme, so
- * a run of adjacent bare words (Great Stone) can be found and replaced by an alternatives BOOL
- * before the group is built.  Quoted phrases (exact = 1) are never bare.
+ * Synonyms (issue 6) have two places to hook in.  A one-word entry (BUTB = BUCE) applies in
+ * word_node(), which sees every unquoted word wherever it stands (it would return an
+ * alternatives BOOL of the word and its variants).  A multi-word entry (Great Stone = Velikiy
+ * Kamen) applies in finish_seq(): there the clauses of a group are in query order and each clause
+ * that is a bare unquoted word (no sign, no operator) carries the index of its lexeme in
+ * item.bare, so a run of adjacent bare words can be found and replaced by one alternatives
+ * BOOL before the group is built.  Quoted text (exact = 1) never reaches either place.
  */
 #include "query.h"
 
