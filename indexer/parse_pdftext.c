@@ -23,7 +23,6 @@
 #include "status.h"
 
 typedef struct builder {
-    const ibid_parse_ctx *ctx;
     ibid_passage_list *out;
     pt_doc *doc;
     const char *file, *work;
@@ -209,7 +208,6 @@ int ibid_parse_pdftext(const ibid_parse_ctx *ctx, const char *buf, size_t len, i
     builder *b = calloc(1, sizeof *b);
     if (!b)
         return IBID_ENOMEM;
-    b->ctx = ctx;
     b->out = out;
     b->doc = &doc;
     size_t start = out->n;

@@ -44,7 +44,6 @@ typedef struct pt_line {
     unsigned n;          /* length without the line end (\n or \r\n); lines are < 4 GiB */
     int page;            /* counted physical page, 1-based; 0 before the first text */
     unsigned char role;  /* pt_role */
-    unsigned char pstart;/* 1: first line of a page */
     unsigned char frag;  /* 1: a "false page start" (a footnote line with one leading space) */
     unsigned char after_pagenum; /* 1: first text line after a printed-page-number block */
     unsigned char ff;    /* 1: the line began with a form feed */
@@ -82,7 +81,6 @@ typedef struct pt_doc {
     /* chapters: title text (malloc'd, NUL-terminated) and the page each starts on */
     char **titles;
     int *title_page;
-    size_t *title_line, *title_end; /* first and last title line */
     size_t ntitles;
 
     pt_marker *markers;     /* in reading order, numbers strictly increasing */

@@ -236,7 +236,6 @@ int pt_layout(pt_doc *doc)
         if (newpage) {
             page++;
             foot = 0;
-            l->pstart = 1;
             l->after_pagenum = (unsigned char)after_num;
             pending = after_num = 0;
             l->role = PT_BODY;
@@ -295,8 +294,8 @@ static int ends_in(const pt_line *l, const char *chars)
 static int add_title(pt_doc *doc, size_t first, size_t last)
 {
     size_t n = doc->ntitles;
-    if ((n & (n - 1)) == 0) { /* grow at powers of two */
-        size_t cap = n ? n * 2 : 8;
+    if ((n & (n - 1)) == 0) { /* n is 0 or a power of two: the arrays are full */
+        size_t cap = n ? n * 2 : 1;
         char **t = realloc(doc->titles, cap * sizeof *t);
         if (!t)
             return IBID_ENOMEM;
@@ -305,14 +304,6 @@ static int add_title(pt_doc *doc, size_t first, size_t last)
         if (!tp)
             return IBID_ENOMEM;
         doc->title_page = tp;
-        size_t *tl = realloc(doc->title_line, cap * sizeof *tl);
-        if (!tl)
-            return IBID_ENOMEM;
-        doc->title_line = tl;
-        size_t *te = realloc(doc->title_end, cap * sizeof *te);
-        if (!te)
-            return IBID_ENOMEM;
-        doc->title_end = te;
     }
     ibid_buf b = {0};
     int rc = IBID_OK;
@@ -322,7 +313,7 @@ static int add_title(pt_doc *doc, size_t first, size_t last)
             rc = pt_append_line(&b, l->s, l->n, NULL, 0, 0);
     }
     if (rc == IBID_OK && !b.data)
-        rc = ibid_buf_putc(&b, '\0');
+        rc = ibid_buf_reserve(&b, 1);
     if (rc) {
         ibid_buf_free(&b);
         return rc;
@@ -330,8 +321,6 @@ static int add_title(pt_doc *doc, size_t first, size_t last)
     b.len = pt_normalize(b.data, b.len);
     doc->titles[n] = b.data;
     doc->title_page[n] = doc->lines[first].page;
-    doc->title_line[n] = first;
-    doc->title_end[n] = last;
     doc->ntitles = n + 1;
     return IBID_OK;
 }
@@ -434,8 +423,6 @@ void pt_doc_free(pt_doc *doc)
         free(doc->titles[i]);
     free(doc->titles);
     free(doc->title_page);
-    free(doc->title_line);
-    free(doc->title_end);
     free(doc->markers);
     free(doc->page_max_marker);
     for (size_t i = 0; i < doc->nnotes; i++)
