@@ -2,7 +2,7 @@
 # corpus_eval.sh: relevance of ibid, SQLite FTS5 and Xapian on the bundled corpus/, measured with
 # the judged queries of bench/judged/.
 #
-#   bench/corpus_eval.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-j JUDGED_DIR]
+#   bench/corpus_eval.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-j JUDGED_DIR] [-k K]
 #                        [BUILD_DIR [IBID_SEARCH_OPTION...]]
 #
 # BUILD_DIR holds ibid-index and ibid-search (default: build); every argument after it goes to
@@ -16,7 +16,7 @@
 #
 # All engines index the same passages: ibid indexes corpus/ (`ibid-index -o OUTDIR/corpus.ibid
 # corpus/`, run from the repository root, so DOCIDs read `corpus/FILE:LINE`), the peers index
-# `ibid-index --print-passages corpus/`.  Each returns its top 1000 per query; a returned passage
+# `ibid-index --print-passages corpus/`.  Each returns its top K (default 1000) per query; a passage
 # is relevant when its lines overlap a judged range (bench/judged_eval.py says exactly how), and
 # the figures are trec_eval's (bench/releval.py).  Prints a markdown table: engine, split,
 # nDCG@10, Recall@100, MRR@10, queries.
@@ -30,14 +30,15 @@ JUDGED="$ROOT/bench/judged"
 PEER_BUILD="${PEER_BUILD:-$ROOT/build-bench}"
 K=1000
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "corpus_eval: $*" >&2; exit 2; }
 
-while getopts "e:s:o:j:h" opt; do
+while getopts "e:s:o:j:k:h" opt; do
   case "$opt" in
     e) ENGINES="$OPTARG" ;;
     s) SPLITS="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
+    k) K="$OPTARG" ;;
     j) JUDGED="$OPTARG" ;;
     *) usage ;;
   esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # eval_scifact.sh: relevance of ibid, SQLite FTS5 and Xapian on ../shared/eval/scifact/.
 #
-#   bench/eval_scifact.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-p PASSAGES.jsonl]
+#   bench/eval_scifact.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-p PASSAGES.jsonl] [-k K]
 #                         [BUILD_DIR [IBID_SEARCH_OPTION...]]
 #
 # BUILD_DIR holds ibid-index and ibid-search (default: build).  Every argument after it goes to
@@ -14,8 +14,9 @@
 #
 # ibid indexes docs.jsonl itself (`ibid-index -o OUTDIR/scifact.ibid docs.jsonl`); the peers index
 # exactly ibid's passages (`ibid-index --print-passages docs.jsonl`: text = title + " " + text),
-# or the passages of -p FILE when given.  Each engine returns its top 1000 per query; the figures
+# or the passages of -p FILE when given.  Each engine returns its top K per query; the figures
 # are computed by bench/releval.py as trec_eval does (-c: all queries of the qrels count).
+# -k K: hits per query (default 1000; 100 is enough for these three figures, and faster).
 # The peers are built from bench/ into $PEER_BUILD (default build-bench) when missing.
 # Prints a markdown table: engine, split, nDCG@10, Recall@100, MRR@10, queries.
 set -euo pipefail
@@ -30,14 +31,15 @@ PASSAGES=""
 PEER_BUILD="${PEER_BUILD:-$ROOT/build-bench}"
 K=1000
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "eval_scifact: $*" >&2; exit 2; }
 
-while getopts "e:s:o:p:h" opt; do
+while getopts "e:s:o:p:k:h" opt; do
   case "$opt" in
     e) ENGINES="$OPTARG" ;;
     s) SPLITS="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
+    k) K="$OPTARG" ;;
     p) PASSAGES="$OPTARG" ;;
     *) usage ;;
   esac

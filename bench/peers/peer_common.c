@@ -193,14 +193,14 @@ int peer_queries_read(const char *path, peer_queries *out)
         }
         peer_query *q = &out->items[out->count];
         char *tab = strchr(line, '\t');
-        if (tab != NULL) {
+        if (tab != NULL && tab != line) {
             q->qid = dup_str(line, (size_t)(tab - line));
             q->query = dup_str(tab + 1, strlen(tab + 1));
         } else {
             char num[32];
             snprintf(num, sizeof num, "%zu", lineno);
             q->qid = dup_str(num, strlen(num));
-            q->query = dup_str(line, n);
+            q->query = tab != NULL ? dup_str(tab + 1, strlen(tab + 1)) : dup_str(line, n);
         }
         if (q->qid == NULL || q->query == NULL) {
             free(q->qid);

@@ -53,8 +53,9 @@ typedef struct peer_queries {
     size_t cap;
 } peer_queries;
 
-/* Reads `qid<TAB>query` lines (a line without a tab gets its line number as
-** qid, like ibid-search --batch).  A trailing CR is dropped. */
+/* Reads `qid<TAB>query` lines (a line without a tab, or with an empty qid,
+** gets its line number as qid, like ibid-search --batch).  A trailing CR is
+** dropped; blank lines are skipped. */
 int peer_queries_read(const char *path, peer_queries *out);
 void peer_queries_free(peer_queries *q);
 
