@@ -25,7 +25,8 @@ static const char usage_text[] =
     "Ranks the passages of an ibid index against QUERY (the words are joined by spaces) with BM25\n"
     "and prints each hit with its citation.  Query language: docs/query-syntax.md (words,\n"
     "\"phrases\", +required, -excluded, AND OR NOT ( ), prefix*, a NEAR/n b, in:footnotes,\n"
-    "in:text, work:WORDS, chapter:WORDS).  Put -- before a query that starts with '-'.\n"
+    "in:text, work:WORDS, chapter:WORDS).  Arguments that are not options are query text, so\n"
+    "-China excludes China; after -- everything is query text.\n"
     "\n"
     "options:\n"
     "  -i, --index INDEX   the index to search (default: $IBID_INDEX, else " IBID_DEFAULT_INDEX ")\n"
@@ -161,6 +162,48 @@ static int run_batch(ibid_searcher *s, const ibid_search_opts *o, ibid_buf *out)
     return status ? status : any ? 0 : 1;
 }
 
+/* Long options that take their value from the next argument when written without '='. */
+static int long_takes_value(const char *arg)
+{
+    static const char *const names[] = {"--index", "--limit", "--offset", "--format", "--k1", "--b"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(arg, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Splits the arguments into options (optv, for getopt_long, argv[0] first) and query words, so
+   that a query may hold -excluded words: an argument is an option when it starts with "--", or
+   is exactly -i, -n or -h, or is -n followed by digits; "--" ends the options; anything else
+   (-China, "-in:footnotes potash", words) is query text.  optv and words have argc slots. */
+static void split_args(int argc, char **argv, char **optv, int *optc, char **words, int *nwords)
+{
+    int oc = 0, nw = 0;
+    optv[oc++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                words[nw++] = argv[i];
+            break;
+        }
+        int digits = a[0] == '-' && a[1] == 'n' && a[2] != '\0';
+        for (const char *c = a + 2; digits && *c; c++)
+            digits = *c >= '0' && *c <= '9';
+        if (strncmp(a, "--", 2) == 0 || strcmp(a, "-i") == 0 || strcmp(a, "-n") == 0 ||
+            strcmp(a, "-h") == 0 || digits) {
+            optv[oc++] = argv[i];
+            if ((strcmp(a, "-i") == 0 || strcmp(a, "-n") == 0 || long_takes_value(a)) && i + 1 < argc)
+                optv[oc++] = argv[++i];
+        } else {
+            words[nw++] = argv[i];
+        }
+    }
+    optv[oc] = NULL;
+    *optc = oc;
+    *nwords = nw;
+}
+
 int main(int argc, char **argv)
 {
     ibid_diag_set_program("ibid-search");
@@ -177,7 +220,14 @@ int main(int argc, char **argv)
     ibid_search_opts_default(&o);
     const char *index_path = NULL;
     int color = -1, c;
-    while ((c = getopt_long(argc, argv, "i:n:h", longopts, NULL)) != -1) {
+    char **optv = calloc((size_t)argc + 1, sizeof *optv), **words = calloc((size_t)argc + 1, sizeof *words);
+    int optc = 0, nwords = 0;
+    if (!optv || !words) {
+        fputs("ibid-search: out of memory\n", stderr);
+        return 2;
+    }
+    split_args(argc, argv, optv, &optc, words, &nwords);
+    while ((c = getopt_long(optc, optv, "+i:n:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'i': index_path = optarg; break;
         case 'n':
@@ -238,11 +288,15 @@ int main(int argc, char **argv)
         o.color = 0;
 
     ibid_buf query = {0};
-    for (int i = optind; i < argc; i++)
-        if ((i > optind && ibid_buf_putc(&query, ' ') < 0) || ibid_buf_puts(&query, argv[i]) < 0) {
+    for (int i = optind; i < optc; i++) /* cannot happen: split_args keeps words apart */
+        words[nwords++] = optv[i];
+    for (int i = 0; i < nwords; i++)
+        if ((i > 0 && ibid_buf_putc(&query, ' ') < 0) || ibid_buf_puts(&query, words[i]) < 0) {
             ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
             return 2;
         }
+    free(optv);
+    free(words);
     if (!o.batch && query.len == 0) {
         fputs("ibid-search: no query given (try 'ibid-search --help')\n", stderr);
         ibid_buf_free(&query);
