@@ -41,7 +41,7 @@ typedef enum pt_role {
 
 typedef struct pt_line {
     const char *s;       /* the line's bytes (after any leading form feeds), not NUL-terminated */
-    unsigned n;          /* length without the line end (\n or \r\n); lines are < 4 GiB */
+    unsigned n;          /* length without the line end (\n or \r\n); longer lines are cut */
     int page;            /* counted physical page, 1-based; 0 before the first text */
     unsigned char role;  /* pt_role */
     unsigned char frag;  /* 1: a "false page start" (a footnote line with one leading space) */

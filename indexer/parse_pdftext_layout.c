@@ -31,15 +31,24 @@
 
 /* --- lines ------------------------------------------------------------------------------- */
 
+/* The line starting at p: its end (before \n) in *eol, returns the start of the next one.
+   A line longer than UINT_MAX bytes (beyond any file the reader accepts) is cut there. */
+static const char *next_line(const char *p, const char *end, const char **eol)
+{
+    size_t room = (size_t)(end - p);
+    if (room > UINT_MAX)
+        room = UINT_MAX;
+    const char *nl = memchr(p, '\n', room);
+    *eol = nl ? nl : p + room;
+    return nl ? nl + 1 : p + room;
+}
+
 static int split_lines(pt_doc *doc)
 {
-    const char *p = doc->buf, *end = doc->buf + doc->len;
+    const char *p = doc->buf, *end = doc->buf + doc->len, *eol;
     size_t count = 0;
-    for (const char *q = p; q < end;) {
-        const char *nl = memchr(q, '\n', (size_t)(end - q));
+    for (const char *q = p; q < end; q = next_line(q, end, &eol))
         count++;
-        q = nl ? nl + 1 : end;
-    }
     doc->nlines = 0;
     if (count == 0)
         return IBID_OK;
@@ -47,9 +56,8 @@ static int split_lines(pt_doc *doc)
     if (!doc->lines)
         return IBID_ENOMEM;
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        const char *next = nl ? nl + 1 : end;
+        const char *next = next_line(p, end, &eol);
+        size_t n = (size_t)(eol - p);
         if (n > 0 && p[n - 1] == '\r')
             n--;
         pt_line *l = &doc->lines[doc->nlines++];
@@ -195,8 +203,6 @@ static void mark_ff_pagenums(pt_doc *doc)
 
 int pt_layout(pt_doc *doc)
 {
-    if (doc->len > UINT_MAX)
-        return IBID_ELIMIT;
     int rc = split_lines(doc);
     if (rc)
         return rc;
