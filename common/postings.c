@@ -20,6 +20,7 @@
 
 #include "bitpack.h"
 #include "index_impl.h"
+#include "pfor.h"
 #include "status.h"
 #include "vbyte.h"
 
@@ -113,17 +114,15 @@ static int decode_block(ibid_postings *p, uint32_t b, const uint8_t *q, uint64_t
     uint32_t n = b + 1 < p->nblocks ? B : p->df - B * (p->nblocks - 1);
     const uint8_t *end = q + bytes;
     uint64_t npass = p->ix->npass;
-    if (n == B) {
-        if (bytes < 2 || q[0] > 32 || q[1] > 32)
+    if (n >= IBID_IDX_PFOR_MIN) {
+        size_t k = ibid_pfor_decode(q, end, n, p->docs);
+        if (!k)
             return IBID_ECORRUPT;
-        unsigned wd = q[0], wt = q[1];
-        size_t need = 2 + ibid_bitpack_bytes(B, wd) + ibid_bitpack_bytes(B, wt);
-        if (need > bytes)
+        q += k;
+        if (!(k = ibid_pfor_decode(q, end, n, p->tfs)))
             return IBID_ECORRUPT;
-        q += 2;
-        q += ibid_bitpack_decode(q, B, wd, p->docs);
-        q += ibid_bitpack_decode(q, B, wt, p->tfs);
-        for (uint32_t i = 0; i < B; i++) {
+        q += k;
+        for (uint32_t i = 0; i < n; i++) {
             int64_t d = prev + 1 + (int64_t)p->docs[i];
             if ((uint64_t)d >= npass || p->tfs[i] >= p->max_tf)
                 return IBID_ECORRUPT;
@@ -395,20 +394,20 @@ static int decode_vals(ibid_postings *p)
         p->vals_cap = (size_t)nvals;
     }
     const uint8_t *q = p->bp, *end = p->bp_end;
-    size_t full = (size_t)nvals / B * B;
-    for (size_t i = 0; i < full; i += B) {
-        if (q >= end || *q > 32)
+    size_t n = (size_t)nvals, k;
+    if (n < IBID_IDX_PFOR_MIN) {
+        if (n && !(k = ibid_vbyte_decode_array(q, end, p->vals, n)))
             return IBID_ECORRUPT;
-        unsigned w = *q++;
-        if (ibid_bitpack_bytes(B, w) > (size_t)(end - q))
-            return IBID_ECORRUPT;
-        q += ibid_bitpack_decode(q, B, w, p->vals + i);
-    }
-    if (full < nvals) {
-        size_t k = ibid_vbyte_decode_array(q, end, p->vals + full, (size_t)nvals - full);
-        if (!k)
-            return IBID_ECORRUPT;
-        q += k;
+        q += n ? k : 0;
+    } else {
+        size_t c = (n + B - 1) / B;
+        for (size_t i = 0, at = 0; i < c; i++) {
+            size_t m = ibid_pfor_chunk(n, c, i);
+            if (!(k = ibid_pfor_decode(q, end, m, p->vals + at)))
+                return IBID_ECORRUPT;
+            q += k;
+            at += m;
+        }
     }
     if (q != end)
         return IBID_ECORRUPT;

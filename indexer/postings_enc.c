@@ -3,35 +3,47 @@
  *
  * Layout of a list of df postings in nb = ceil(df / 128) blocks:
  *   [nb > 1: VByte skip_len, then nb skip entries]  VByte docs_len  doc blocks  position blocks
- * A full doc block is u8 gap width, u8 tf width, 128 packed (gap - 1), 128 packed (tf - 1);
- * the last block, when shorter than 128, is VByte ((gap - 1) << 1 | (tf == 1)) [VByte tf - 2].
- * Position values of a block are cut in chunks of 128: u8 width + packed values, and a VByte
- * tail chunk.  Skip entry: VByte last-doc delta, doc bytes, position bytes, max tf, min length.
+ * A doc block of n >= IBID_IDX_PFOR_MIN postings is PFor(n x (gap - 1)) then PFor(n x (tf - 1));
+ * a shorter one (only the last block can be) is VByte ((gap - 1) << 1 | (tf == 1)) [VByte tf - 2]
+ * per posting.  The position values of a block are VByte when fewer than IBID_IDX_PFOR_MIN,
+ * else ceil(n / 128) PFor chunks of near-equal size.  Skip entry: VByte last-doc delta, doc bytes, position bytes, max tf, min length.
  */
 #include "postings_enc.h"
 
-#include "bitpack.h"
+#include "pfor.h"
 #include "index_format.h"
 #include "status.h"
 #include "vbyte.h"
 
 enum { B = IBID_IDX_POST_BLOCK };
 
+static int put_pfor(ibid_buf *out, const uint32_t *v, size_t n)
+{
+    if (ibid_buf_reserve(out, IBID_PFOR_MAX_BYTES(n)))
+        return IBID_ENOMEM;
+    out->len += ibid_pfor_encode(v, n, (uint8_t *)out->data + out->len);
+    out->data[out->len] = '\0';
+    return IBID_OK;
+}
+
+/* Position values of a block: VByte when fewer than IBID_IDX_PFOR_MIN, else
+   c = ceil(n / 128) PFor chunks of near-equal size (ibid_pfor_chunk). */
 static int put_vals(ibid_buf *out, const uint32_t *v, size_t n)
 {
-    size_t full = n / B * B;
-    for (size_t i = 0; i < full; i += B) {
-        unsigned w = ibid_bitpack_max_width(v + i, B);
-        if (ibid_buf_reserve(out, 1 + ibid_bitpack_bytes(B, w)))
+    if (n < IBID_IDX_PFOR_MIN) {
+        if (ibid_buf_reserve(out, n * IBID_VBYTE_MAX32))
             return IBID_ENOMEM;
-        uint8_t *p = (uint8_t *)out->data + out->len;
-        p[0] = (uint8_t)w;
-        out->len += 1 + ibid_bitpack_encode(v + i, B, w, p + 1);
+        out->len += ibid_vbyte_encode_array(v, n, (uint8_t *)out->data + out->len);
+        out->data[out->len] = '\0';
+        return IBID_OK;
     }
-    if (ibid_buf_reserve(out, (n - full) * IBID_VBYTE_MAX32))
-        return IBID_ENOMEM;
-    out->len += ibid_vbyte_encode_array(v + full, n - full, (uint8_t *)out->data + out->len);
-    out->data[out->len] = '\0';
+    size_t c = (n + B - 1) / B;
+    for (size_t k = 0, at = 0; k < c; k++) {
+        size_t m = ibid_pfor_chunk(n, c, k);
+        if (put_pfor(out, v + at, m))
+            return IBID_ENOMEM;
+        at += m;
+    }
     return IBID_OK;
 }
 
@@ -61,17 +73,9 @@ int ibid_postings_encode(ibid_postenc *e, const uint32_t *docs, const uint32_t *
                 min_len = lens[docs[s + i]];
             nvals += tfs[s + i];
         }
-        if (n == B) {
-            unsigned wd = ibid_bitpack_max_width(gaps, B), wt = ibid_bitpack_max_width(tfm, B);
-            if (ibid_buf_reserve(&e->docs, 2 + ibid_bitpack_bytes(B, wd) + ibid_bitpack_bytes(B, wt)))
+        if (n >= IBID_IDX_PFOR_MIN) {
+            if (put_pfor(&e->docs, gaps, n) || put_pfor(&e->docs, tfm, n))
                 return IBID_ENOMEM;
-            uint8_t *p = (uint8_t *)e->docs.data + e->docs.len;
-            p[0] = (uint8_t)wd;
-            p[1] = (uint8_t)wt;
-            size_t k = 2;
-            k += ibid_bitpack_encode(gaps, B, wd, p + k);
-            k += ibid_bitpack_encode(tfm, B, wt, p + k);
-            e->docs.len += k;
         } else {
             for (size_t i = 0; i < n; i++) {
                 size_t k = ibid_vbyte_put64(tmp, (uint64_t)gaps[i] << 1 | (tfm[i] == 0));

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bitpack.h"
+#include "pfor.h"
 #include "vbyte.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -71,10 +72,33 @@ static void vbyte_round_trip(const uint32_t *in, size_t n)
     free(out);
 }
 
+/* PFor works on chunks of 1..128 values: cut in into chunks of every size in turn. */
+static void pfor_round_trip(const uint32_t *in, size_t n)
+{
+    uint8_t buf[IBID_PFOR_MAX_BYTES(IBID_PFOR_MAX_N) + 16];
+    uint32_t out[IBID_PFOR_MAX_N];
+    size_t chunk = 1;
+    for (size_t i = 0; i < n; i += chunk, chunk = chunk % IBID_PFOR_MAX_N + 1) {
+        size_t m = n - i < chunk ? n - i : chunk;
+        memset(buf, 0xA5, sizeof buf);
+        size_t bytes = ibid_pfor_encode(in + i, m, buf);
+        assert_true(bytes >= 2 && bytes <= IBID_PFOR_MAX_BYTES(m));
+        assert_int_equal(buf[bytes], 0xA5);
+        /* never larger than plain frame of reference (2 header bytes) */
+        assert_true(bytes <= 2 + ibid_bitpack_bytes(m, ibid_bitpack_max_width(in + i, m)));
+        assert_int_equal(ibid_pfor_decode(buf, buf + bytes, m, out), bytes);
+        for (size_t k = 0; k < m; k++)
+            assert_int_equal(out[k], in[i + k]);
+        /* truncated input is refused */
+        assert_int_equal(ibid_pfor_decode(buf, buf + bytes - 1, m, out), 0);
+    }
+}
+
 static void both(const uint32_t *in, size_t n)
 {
     bitpack_round_trip(in, n);
     vbyte_round_trip(in, n);
+    pfor_round_trip(in, n);
 }
 
 static void test_one_element(void **state)
@@ -191,13 +215,49 @@ static void test_vbyte_rejects(void **state)
     assert_int_equal(ibid_vbyte_get32(buf, buf + n - 1, &v), 0);
 }
 
+static void test_pfor_exceptions(void **state)
+{
+    (void)state;
+    uint32_t v[128], out[128];
+    uint8_t buf[IBID_PFOR_MAX_BYTES(128)];
+    /* small gaps with a few huge outliers: the outliers become exceptions */
+    for (size_t i = 0; i < 128; i++)
+        v[i] = i % 40 == 5 ? 3000000000u : i % 7;
+    size_t bytes = ibid_pfor_encode(v, 128, buf);
+    assert_int_equal(buf[0], 3);  /* b = 3 bits */
+    assert_int_equal(buf[1], 4);  /* exceptions at 5, 45, 85, 125 */
+    assert_true(bytes < 2 + ibid_bitpack_bytes(128, 32));
+    assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 128, out), bytes);
+    assert_memory_equal(out, v, sizeof v);
+    /* malformed: b > 32, e > n, exception index out of order or out of range, zero high bits */
+    uint8_t bad[sizeof buf];
+    memcpy(bad, buf, bytes);
+    bad[0] = 33;
+    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
+    memcpy(bad, buf, bytes);
+    bad[1] = 200;
+    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
+    memcpy(bad, buf, bytes);
+    size_t idx = 2 + ibid_bitpack_bytes(128, 3);
+    bad[idx + 1] = bad[idx]; /* repeated index */
+    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
+    memcpy(bad, buf, bytes);
+    bad[idx + 3] = 200; /* index >= n */
+    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
+    memcpy(bad, buf, bytes);
+    bad[idx + 4] = 0; /* high bits zero */
+    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
+    assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 0, out), 0);
+    assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 129, out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_element),   cmocka_unit_test(test_all_equal),
         cmocka_unit_test(test_maximal_gaps),  cmocka_unit_test(test_block_boundaries),
         cmocka_unit_test(test_million),       cmocka_unit_test(test_random),
-        cmocka_unit_test(test_vbyte_rejects),
+        cmocka_unit_test(test_vbyte_rejects), cmocka_unit_test(test_pfor_exceptions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
