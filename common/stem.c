@@ -50,8 +50,8 @@ static inline uint64_t load32(const char *p)
 
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
-    __uint128_t r = (__uint128_t)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
+    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
 }
 
 /* A hash for short keys: whole 8-byte words, then the last 8 (or 4, or 1-3) bytes read with
