@@ -9,7 +9,7 @@
  *     common/stem.c common/arena.c common/buf.c common/status.c -lutf8proc -lstemmer -o fuzz_query_parse
  *   ./fuzz_query_parse -max_len=512 -dict=tests/fuzz/query_parse.dict -max_total_time=300 \
  *     NEWDIR tests/fuzz/corpus/query_parse
- * First run (2026-11-23): 1,638,179 inputs in 300 s, no finding. */
+ * Runs so far (2026-11-23): 2,461,026 inputs in 541 s (max_len 512 and 1024), no finding. */
 #include <stdint.h>
 #include <stdlib.h>
 
