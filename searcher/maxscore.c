@@ -11,11 +11,12 @@
  *      clause jumps to W + 1 without decoding the blocks in between;
  *   2. the essential clauses standing on d are scored, then the non-essential ones are probed
  *      (advanced to d) from the largest bound down, stopping as soon as the partial score plus
- *      the remaining bounds cannot beat T;
+ *      the remaining clauses' block bounds at d cannot beat T;
  *   3. the survivor's score is summed in query order (the same sum the exhaustive path makes)
  *      and offered to the heap after the top-level filters and exclusions.
  * Passages arrive in increasing id, so a candidate that only ties T never enters: pruning on
- * "bound <= T" is exact; the 1e-9 inflation absorbs rounding.
+ * "bound <= T" is exact; the 1e-9 inflation absorbs rounding.  Block bounds are cached per
+ * clause until the candidates leave the block.
  */
 #include <stdlib.h>
 
@@ -31,7 +32,27 @@ typedef struct ms {
     double *prefix; /* prefix[i] = sum of the bounds of order[0..i) */
     double *sc;
     unsigned char *hit;
+    /* per clause: its block bound for targets in [bb_from, bb_upto] */
+    uint32_t *bb_from, *bb_upto;
+    double *bb;
+    double *rest;   /* rest[j] = sum of the block bounds at d of order[0..j] */
 } ms;
+
+/* The clause's block bound at target d, from the cache when d is still in the cached block
+   (targets only grow, and the block holding the first doc >= d is the same for every d up to
+   the block's last doc). */
+static int block_bound(ms *s, size_t c, uint32_t d, double *bound, uint32_t *upto)
+{
+    if (!(d >= s->bb_from[c] && d <= s->bb_upto[c])) {
+        int rc = ibid_scorer_block_bound(s->cl[c], d, &s->bb_upto[c], &s->bb[c]);
+        if (rc < 0)
+            return rc;
+        s->bb_from[c] = d;
+    }
+    *bound = s->bb[c];
+    *upto = s->bb_upto[c];
+    return IBID_OK;
+}
 
 static void sort_by_bound(ms *s)
 {
@@ -73,7 +94,7 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
             for (size_t i = ness; i < s->m; i++) {
                 uint32_t u;
                 double b;
-                if ((rc = ibid_scorer_block_bound(s->cl[s->order[i]], d, &u, &b)) < 0)
+                if ((rc = block_bound(s, s->order[i], d, &b, &u)) < 0)
                     return rc;
                 bound += b;
                 if (u < w)
@@ -101,8 +122,16 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
             partial += s->sc[c];
         }
         int pruned = 0;
+        if (prunable)
+            for (size_t j = 0; j < ness; j++) {
+                uint32_t u;
+                double b;
+                if ((rc = block_bound(s, s->order[j], d, &b, &u)) < 0)
+                    return rc;
+                s->rest[j] = (j ? s->rest[j - 1] : 0) + b;
+            }
         for (size_t j = ness; j-- > 0;) {
-            if (prunable && inflate(partial + s->prefix[j + 1]) <= theta) {
+            if (prunable && inflate(partial + s->rest[j]) <= theta) {
                 pruned = 1;
                 break;
             }
@@ -153,8 +182,16 @@ int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
     s.prefix = malloc((s.m + 1) * sizeof *s.prefix);
     s.sc = malloc(s.m * sizeof *s.sc);
     s.hit = malloc(s.m);
+    s.bb_from = malloc(s.m * sizeof *s.bb_from);
+    s.bb_upto = malloc(s.m * sizeof *s.bb_upto);
+    s.bb = malloc(s.m * sizeof *s.bb);
+    s.rest = malloc(s.m * sizeof *s.rest);
     int rc = IBID_ENOMEM;
-    if (s.order && s.prefix && s.sc && s.hit) {
+    if (s.order && s.prefix && s.sc && s.hit && s.bb_from && s.bb_upto && s.bb && s.rest) {
+        for (size_t i = 0; i < s.m; i++) {
+            s.bb_from[i] = 1;
+            s.bb_upto[i] = 0; /* empty: nothing cached */
+        }
         sort_by_bound(&s);
         rc = run(&s, owner, top);
     }
@@ -162,5 +199,9 @@ int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
     free(s.prefix);
     free(s.sc);
     free(s.hit);
+    free(s.bb_from);
+    free(s.bb_upto);
+    free(s.bb);
+    free(s.rest);
     return rc;
 }
