@@ -20,7 +20,8 @@
 #include "parse_util.h"
 #include "status.h"
 
-/* Appends s[0..n) with whitespace runs collapsed to one space (no leading space). */
+/* Appends s[0..n) with whitespace runs collapsed to one space (no leading space).  A NUL
+   ("\u0000" in a string) counts as white space, so the text stays a C string. */
 static int put_collapsed(ibid_buf *b, const char *s, size_t n)
 {
     if (ibid_buf_reserve(b, n + 1))
@@ -145,12 +146,6 @@ int ibid_parse_jsonl(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
         json_decref(obj);
         if (rc)
             goto done;
-        if (memchr(text.data ? text.data : "", '\0', text.len)) {
-            /* "\u0000" inside a string: keep the text a C string */
-            for (size_t i = 0; i < text.len; i++)
-                if (text.data[i] == '\0')
-                    text.data[i] = ' ';
-        }
         ibid_passage p = {0};
         p.kind = IBID_KIND_PARAGRAPH;
         p.file = file;

@@ -133,7 +133,7 @@ static size_t autolink(const char *s, size_t n)
     for (size_t i = 1; i < lim; i++) {
         if (s[i] == '>')
             return i + 1;
-        if (s[i] == '<' || s[i] == ' ')
+        if (s[i] == '<' || ibid_is_space(s[i]))
             return 0;
     }
     return 0;
@@ -191,10 +191,10 @@ static size_t md_link(const char *s, size_t n, size_t *text_end, size_t *url_beg
     }
     if (j >= lim)
         return 0;
-    while (u < j && s[u] == ' ')
+    while (u < j && ibid_is_space(s[u]))
         u++;
     size_t e = u;
-    while (e < j && s[e] != ' ')
+    while (e < j && !ibid_is_space(s[e]))
         e++; /* drop an optional "title" */
     if (e > u && s[u] == '<' && s[e - 1] == '>') {
         u++;
@@ -270,9 +270,13 @@ static void md_clean(tw *w, const char *s, size_t n, ivec *marks, int in_link)
             const char *url = s + at + ub;
             size_t ulen = ue - ub;
             /* flush a pending space so the link text starts at mark */
+            int flushed = 0;
             if (w->space && w->b->len > 0) {
-                if (w->b->data[w->b->len - 1] != ' ' && ibid_buf_putc(w->b, ' '))
-                    w->err = IBID_ENOMEM;
+                if (w->b->data[w->b->len - 1] != ' ') {
+                    if (ibid_buf_putc(w->b, ' '))
+                        w->err = IBID_ENOMEM;
+                    flushed = 1;
+                }
                 w->space = 0;
             }
             size_t mark = w->b->len;
@@ -296,6 +300,10 @@ static void md_clean(tw *w, const char *s, size_t n, ivec *marks, int in_link)
                 tw_put(w, "(", 1);
                 tw_put(w, url, ulen);
                 tw_put(w, ")", 1);
+            }
+            if (flushed && w->b->len == mark && !w->err) { /* the link gave nothing: no space */
+                w->b->data[--w->b->len] = '\0';
+                w->space = 1;
             }
             i = at + k;
         } else if (c == '*') {

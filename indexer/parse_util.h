@@ -30,7 +30,11 @@ void ibid_passages_sort_from(ibid_passage_list *list, size_t start);
 const char *ibid_pick_work(const ibid_parse_ctx *ctx, ibid_arena *arena, const char *found);
 
 /* ASCII helpers that never depend on the locale. */
-static inline int ibid_is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+/* NUL counts as white space: a stray NUL byte must not cut a passage's text short. */
+static inline int ibid_is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' || c == '\0';
+}
 static inline int ibid_is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline int ibid_is_lower(int c) { return c >= 'a' && c <= 'z'; }
 static inline int ibid_is_upper(int c) { return c >= 'A' && c <= 'Z'; }
