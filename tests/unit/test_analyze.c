@@ -554,6 +554,78 @@ static void reset_restarts_everything(void **state)
     assert_int_equal(ibid_analyzer_next(an, &t), 0);
 }
 
+/* Random soup of the characters the rules care about (deterministic seed): no crash, and every
+   token keeps the invariants of analyze.h; a second pass gives the same stream. */
+static void random_text_keeps_invariants(void **state)
+{
+    (void)state;
+    static const char *frag[] = {"a", "Z", "s", "qu", "\xc3\xa9", "\xc3\xbc", "u\xcc\x88", "\xd1\x8f",
+                                 "7", "0", "\xc2\xb2", "-", "'", "'s", "\xe2\x80\x99", ".", ",", " ", "\n",
+                                 "\xc2\xad", "\xe2\x80\x90", "\xe2\x80\x94", "\xef\xbf\xbd", "\xff", "\xc3",
+                                 "\xcc\x88", "$", "<...>", "\"", "\xe2\x80\x8d", "\xef\xac\x81"};
+    const size_t nfrag = sizeof frag / sizeof *frag;
+    uint64_t rng = 0x9e3779b97f4a7c15ULL;
+    char text[4096];
+    static char first[65536], second[65536];
+    for (int round = 0; round < 300; round++) {
+        size_t len = 0;
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t want = (size_t)(rng >> 33) % 2000;
+        while (len < want) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *f = frag[(rng >> 33) % nfrag];
+            size_t fl = strlen(f);
+            if (len + fl >= sizeof text)
+                break;
+            memcpy(text + len, f, fl);
+            len += fl;
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            char *out = pass ? second : first;
+            size_t k = 0;
+            out[0] = '\0';
+            ibid_analyzer_reset(an, text, len);
+            ibid_token t;
+            int r;
+            uint32_t next_pos = 0, last_end = 0;
+            int any = 0;
+            while ((r = ibid_analyzer_next(an, &t)) == 1) {
+                assert_true(t.form_len >= 1 && t.form_len <= IBID_MAX_TERM);
+                assert_int_equal(strlen(t.form), t.form_len);
+                assert_int_equal(strlen(t.term), t.term_len);
+                assert_true(t.start < t.end && t.end <= len);
+                for (size_t i = 0; i < t.form_len;) { /* the form is valid UTF-8 */
+                    utf8proc_int32_t cp;
+                    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)t.form + i,
+                                                          (utf8proc_ssize_t)(t.form_len - i), &cp);
+                    assert_true(n > 0);
+                    i += (size_t)n;
+                }
+                char again[IBID_MAX_TERM + 1]; /* folding a form changes nothing */
+                assert_int_equal(ibid_fold_word(t.form, t.form_len, again, sizeof again), (int)t.form_len);
+                assert_string_equal(again, t.form);
+                if (t.flags & IBID_TOK_JOINED) {
+                    assert_true(any);
+                    assert_true(t.pos < next_pos);
+                    assert_int_equal(t.end, last_end);
+                } else {
+                    assert_true(t.pos >= next_pos);
+                    assert_true(!any || t.start >= last_end); /* pieces never overlap */
+                    next_pos = t.pos + 1;
+                    last_end = t.end;
+                    any = 1;
+                }
+                int w = snprintf(out + k, sizeof first - k, "%s/%s@%u:%u-%u,%u ", t.form, t.term, (unsigned)t.pos,
+                                 (unsigned)t.start, (unsigned)t.end, t.flags);
+                assert_true(w > 0 && (size_t)w < sizeof first - k);
+                k += (size_t)w;
+            }
+            assert_int_equal(r, 0);
+        }
+        assert_string_equal(first, second);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +645,7 @@ int main(void)
         cmocka_unit_test(stems_of_common_words),
         cmocka_unit_test(stem_cache_is_consistent),
         cmocka_unit_test(reset_restarts_everything),
+        cmocka_unit_test(random_text_keeps_invariants),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
