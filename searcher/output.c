@@ -152,6 +152,11 @@ static int hit_json(ibid_buf *b, const ibid_out_hit *h)
         rc |= ibid_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->highlights->v[i].start,
                               h->highlights->v[i].end);
     rc |= ibid_buf_putc(b, ']');
+    if (h->parsed) {
+        rc |= ibid_buf_putc(b, ',');
+        rc |= ibid_json_key(b, "query");
+        rc |= ibid_json_str(b, h->parsed);
+    }
     if (h->explain) {
         rc |= ibid_buf_putc(b, ',');
         rc |= ibid_json_key(b, "explain");
@@ -266,6 +271,14 @@ int ibid_output_hit(ibid_buf *b, ibid_output_format f, const ibid_out_hit *h, in
     case IBID_OUT_TEXT:
     default: return hit_text(b, h, color);
     }
+}
+
+int ibid_output_parsed_query(ibid_buf *b, const char *parsed)
+{
+    int rc = ibid_buf_puts(b, "query: ");
+    rc |= put_flat_str(b, parsed);
+    rc |= ibid_buf_puts(b, "\n\n");
+    return rc ? IBID_ENOMEM : IBID_OK;
 }
 
 int ibid_output_query_header(ibid_buf *b, const char *qid, const char *query, int color)

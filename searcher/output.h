@@ -8,7 +8,8 @@
  *         color is set, else plain), then each cited footnote as "[N] text"; a blank line
  *         between hits.  --explain adds one line per scoring term.
  *   json  one object per line: qid, rank, score, every passage key (passage.h), snippet,
- *         highlights ([[start,end],...] byte offsets into text), and explain when asked.
+ *         highlights ([[start,end],...] byte offsets into text), and with --explain the
+ *         parsed query ("query") and the BM25 terms ("explain": [{term, score, idf, tf, len}]).
  *   tsv   header line, then qid rank score file line end_line kind work chapter page
  *         paragraph footnote text (tabs and newlines become spaces; null is empty).
  *   trec  "qid Q0 DOCID rank score ibid"; DOCID = the passage id, else file:line.
@@ -44,12 +45,15 @@ typedef struct ibid_out_hit {
     size_t snip_start, snip_end;    /* the snippet window in p->text */
     const ibid_ranges *highlights;  /* in p->text */
     const ibid_explain_list *explain; /* NULL unless --explain */
+    const char *parsed;             /* --explain: the parsed query (query.h notation), else NULL */
 } ibid_out_hit;
 
 /* The TSV header line (print once, before the first hit). */
 int ibid_output_tsv_header(ibid_buf *b);
 /* Appends one hit in format f; color: ANSI escapes in text format. */
 int ibid_output_hit(ibid_buf *b, ibid_output_format f, const ibid_out_hit *h, int color);
+/* Text format, --explain: "query: PARSED" and a blank line before the hits. */
+int ibid_output_parsed_query(ibid_buf *b, const char *parsed);
 /* Text format, batch mode: a line naming the query before its hits. */
 int ibid_output_query_header(ibid_buf *b, const char *qid, const char *query, int color);
 

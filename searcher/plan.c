@@ -86,7 +86,7 @@ static ibid_scorer *build_phrase(planner *pl, const ibid_qnode *n, int want_pos)
     }
     ibid_scorer *s = NULL;
     double idf = 0;
-    int oom = ibid_buf_putc(&label, '"');
+    int oom = ibid_buf_putc(&label, n->exact ? '"' : '<'); /* the notation of ibid_query_format */
     for (size_t i = 0; i < n->nwords; i++) {
         const ibid_qword *q = &n->words[i];
         const char *key = n->exact ? q->form : q->term;
@@ -113,7 +113,7 @@ static ibid_scorer *build_phrase(planner *pl, const ibid_qnode *n, int want_pos)
         idf += idf_of(pl, &w[i].term);
         oom |= (i ? ibid_buf_putc(&label, ' ') : 0) | ibid_buf_puts(&label, key);
     }
-    oom |= ibid_buf_putc(&label, '"');
+    oom |= ibid_buf_putc(&label, n->exact ? '"' : '>');
     if (oom) {
         pl->rc = IBID_ENOMEM;
         goto done;

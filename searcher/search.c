@@ -3,8 +3,9 @@
  * evaluate into a top-k heap (collect.h) -> fetch the hits from the passage store (index.h)
  * -> highlight and cut snippets (snippet.h) -> format (output.h).
  *
- * --explain re-plans the query and walks the fresh tree over the hits in passage order,
- * asking each scoring leaf that matches for its BM25 terms.
+ * --explain prints the parsed query (ibid_query_format), then re-plans the query and walks
+ * the fresh tree over the hits in passage order, asking each scoring leaf that matches for its
+ * BM25 terms.
  */
 #include "search.h"
 
@@ -186,6 +187,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     size_t nex = 0;
     ibid_highlighter *hl = NULL;
     ibid_ranges ranges = {0};
+    ibid_buf parsed = {0};
     if ((rc = ibid_topk_init(&top, want_one ? 1 : k)) < 0)
         goto done;
     if ((rc = topk_of(s, &q, s->o.exhaustive, &top)) < 0)
@@ -209,6 +211,16 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     if (s->o.batch && s->o.format == IBID_OUT_TEXT &&
         (rc = ibid_output_query_header(out, qid, text, s->o.color)) < 0)
         goto done;
+    if (s->o.explain) {
+        if ((rc = ibid_query_format(&q, &parsed)) < 0)
+            goto done;
+        if (s->o.format == IBID_OUT_TEXT) {
+            if ((rc = ibid_output_parsed_query(out, parsed.data ? parsed.data : "")) < 0)
+                goto done;
+        } else if (s->o.format != IBID_OUT_JSON) {
+            ibid_diagf(s->diag, NULL, 0, "query %s: %s", qid, parsed.data ? parsed.data : "");
+        }
+    }
     for (size_t i = 0; i < nshow; i++) {
         ibid_stored_passage sp;
         memset(&sp, 0, sizeof sp);
@@ -232,7 +244,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         if (!sp.p.text)
             sp.p.text = "";
         ibid_out_hit h = {qid, first + i + 1, top.v[first + i].score, &sp.p, ss, se, &ranges,
-                          ex ? &ex[i] : NULL};
+                          ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL};
         rc = ibid_output_hit(out, s->o.format, &h, s->o.color);
         ibid_stored_passage_free(&sp);
         if (rc < 0)
@@ -245,6 +257,7 @@ done:
         free(ex);
     }
     ibid_ranges_free(&ranges);
+    ibid_buf_free(&parsed);
     ibid_highlighter_free(hl);
     ibid_eval_free(&exev);
     ibid_topk_free(&top);

@@ -422,6 +422,8 @@ static void output_formats_have_their_shapes(void **state)
     assert_non_null(strstr(t, "1. ["));
     assert_non_null(strstr(t, "fn. 1; a.txt:20"));
     assert_non_null(strstr(t, "explain: "));
+    /* --explain starts with the parsed query */
+    assert_non_null(strstr(t, "query: (OR +in:footnote sofia)\n"));
     assert_null(strstr(t, "\033[")); /* no colour unless asked */
     free(t);
     t = run_output(small_ix, IBID_OUT_JSON, 0, 10, "qwxzvyq", &m);
