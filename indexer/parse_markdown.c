@@ -3,8 +3,9 @@
  * and ../shared/docs/corpus-format.md sections 1.2, 2.3, 3.2 and 5).
  *
  * The file is read line by line in one pass after two cheap pre-scans:
- *   1. the work title is the first "# " heading; the table of contents is the first run of lines
- *      ending in a dot leader (or a tab) and a page number.  Everything before the first "#"/"##"
+ *   1. the work title is the first "# " heading; the table of contents is the first run of 3 or
+ *      more short lines ending in a dot leader (or a tab) and a page number, with pages never
+ *      going down, in the first half of the file.  Everything before the first "#"/"##"
  *      heading after the TOC is front matter and is not indexed.  Without a TOC the whole file
  *      is body and pages are null.
  *   2. the "##" headings after the front matter are matched to the TOC entries by order (the
@@ -389,7 +390,8 @@ static int thematic_break(lview t)
     return count >= 3;
 }
 
-/* A table-of-contents line: "title ....<TAB>page" or "title<TAB>page". Sets the title and page. */
+/* A table-of-contents line: "title ....<TAB>page" (4 or more dots) or "title<TAB>page", the title
+   at most 100 bytes.  Sets the title and page. */
 static int toc_line(lview t, lview *title, int *page)
 {
     size_t e = t.n, d = 0;
@@ -410,11 +412,13 @@ static int toc_line(lview t, lview *title, int *page)
         dots += t.s[p - 1] == '.';
         p--;
     }
-    if (dots < 3 && !tab)
+    if (dots < 4 && !tab)
         return 0;
     if (p == 0)
         return 0;
     *title = trim(t.s, p);
+    if (title->n > 100)
+        return 0; /* a paragraph that ends in "..... 2023", not a contents line */
     int v = 0;
     for (size_t i = e; i < t.n; i++)
         v = v * 10 + (t.s[i] - '0');
@@ -756,6 +760,25 @@ static void body_line(md *m, lview t, size_t i)
     add_body_line(m, t, i, 1);
 }
 
+/* Is lines[first..last] a plausible table of contents: 3 or more entries, pages never going
+   down, in the first half of the file?  (A paragraph that happens to end in "..... 2023" is not.) */
+static int toc_run_ok(const char *buf, const ibid_line *L, size_t nl, size_t first, size_t last, size_t count)
+{
+    if (count < 3 || first > nl / 2)
+        return 0;
+    int prev = 0;
+    for (size_t i = first; i <= last; i++) {
+        lview t = trim(buf + L[i].off, L[i].len), title;
+        int page;
+        if (!toc_line(t, &title, &page))
+            continue;
+        if (page < prev)
+            return 0;
+        prev = page;
+    }
+    return 1;
+}
+
 /* Pre-scan: the TOC (entries and last line) and where the body starts. */
 static int scan_toc(const char *buf, const ibid_line *L, size_t nl, toc_entry **toc, size_t *ntoc,
                     size_t *body_start)
@@ -773,17 +796,16 @@ static int scan_toc(const char *buf, const ibid_line *L, size_t nl, toc_entry **
             last = i;
             count++;
             blanks = 0;
-        } else if (first != nl) {
-            if ((t.n == 0 && ++blanks <= 2))
-                continue;
-            if (count >= 2)
-                break;
-            first = nl; /* a stray match: keep looking */
-            count = 0;
-            blanks = 0;
+            continue;
         }
+        if (first == nl || (t.n == 0 && ++blanks <= 2))
+            continue;
+        if (toc_run_ok(buf, L, nl, first, last, count))
+            break;
+        first = nl; /* not a TOC: keep looking */
+        count = blanks = 0;
     }
-    if (first == nl || count < 2)
+    if (first == nl || !toc_run_ok(buf, L, nl, first, last, count))
         return IBID_OK;
     toc_entry *v = malloc(count * sizeof *v);
     if (!v)

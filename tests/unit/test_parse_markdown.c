@@ -543,6 +543,40 @@ static void literature_continuations(void **state)
     assert_int_equal(e->page, 0);
 }
 
+static void toc_gives_pages_matched_by_name_when_counts_differ(void **state)
+{
+    (void)state;
+    ibid_buf b = {0};
+    cut(&b, 87, 131); /* TOC 002:89-100 (11 entries), one chapter 104, fn block 110-116, anchor 117 */
+    ibid_passage_list l = parse_buf(&b, NULL);
+    const ibid_passage *p = at(&l, IBID_KIND_PARAGRAPH, 106 - 86);
+    assert_non_null(p);
+    assert_int_equal(p->page, 3);
+    assert_int_equal(p->line, 20);
+    assert_int_equal(footnote(&l, 1)->page, 3);
+    assert_int_equal(at(&l, IBID_KIND_PARAGRAPH, 122 - 86)->page, 4);
+    for (size_t i = 0; i < l.n; i++)
+        assert_true(l.v[i].line >= 104 - 86); /* the TOC and 002:102 are not passages */
+    ibid_passages_free(&l);
+    ibid_buf_free(&b);
+}
+
+static void dot_leader_prose_is_not_a_toc(void **state)
+{
+    (void)state;
+    ibid_buf b = {0};
+    put(&b, "## A\n\nFirst.\n\n");
+    for (int i = 0; i < 3; i++)
+        put(&b, "A long paragraph of ordinary prose that trails off into an ellipsis and a year, as "
+                "quotations in news reports sometimes do when they are cut short by the editor..... 2023\n\n");
+    put(&b, "## B\n\nLast.\n");
+    ibid_passage_list l = parse_buf(&b, NULL);
+    assert_int_equal(count(&l, IBID_KIND_PARAGRAPH), 5);
+    assert_int_equal(l.v[0].page, 0);
+    ibid_passages_free(&l);
+    ibid_buf_free(&b);
+}
+
 static void catalog_work_overrides_heading(void **state)
 {
     (void)state;
@@ -645,6 +679,8 @@ int main(void)
         cmocka_unit_test(footnote_definition_variants),
         cmocka_unit_test(links_kept_once_and_unescaped),
         cmocka_unit_test(literature_continuations),
+        cmocka_unit_test(toc_gives_pages_matched_by_name_when_counts_differ),
+        cmocka_unit_test(dot_leader_prose_is_not_a_toc),
         cmocka_unit_test(catalog_work_overrides_heading),
         cmocka_unit_test(crlf_gives_the_same_passages),
         cmocka_unit_test(hostile_input_is_survived),
