@@ -7,17 +7,6 @@
  */
 #include "vbyte.h"
 
-size_t ibid_vbyte_put32(uint8_t *out, uint32_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        out[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    out[n++] = (uint8_t)v;
-    return n;
-}
-
 size_t ibid_vbyte_put64(uint8_t *out, uint64_t v)
 {
     size_t n = 0;

@@ -17,7 +17,21 @@
 
 enum { IBID_VBYTE_MAX32 = 5, IBID_VBYTE_MAX64 = 10 };
 
-size_t ibid_vbyte_put32(uint8_t *out, uint32_t v);
+/* Encodes v at out (room for IBID_VBYTE_MAX32 bytes); returns the bytes written. */
+static inline size_t ibid_vbyte_put32(uint8_t *out, uint32_t v)
+{
+    if (v < 0x80) {
+        out[0] = (uint8_t)v;
+        return 1;
+    }
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t)v;
+    return n;
+}
 size_t ibid_vbyte_put64(uint8_t *out, uint64_t v);
 /* Bytes the encoding of v takes (1..5 / 1..10). */
 size_t ibid_vbyte_len64(uint64_t v);

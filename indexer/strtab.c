@@ -29,6 +29,17 @@ uint32_t ibid_strtab_hash(const char *s, size_t len)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/* Equality of short strings without a library call (most words are under 16 bytes). */
+static inline int same(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 uint32_t ibid_strtab_find(const ibid_strtab *t, const char *s, size_t len, uint32_t hash)
 {
     if (!t->nslots)
@@ -39,7 +50,7 @@ uint32_t ibid_strtab_find(const ibid_strtab *t, const char *s, size_t len, uint3
         if (!v)
             return UINT32_MAX;
         const ibid_strtab_ent *e = &t->ents[v - 1];
-        if (e->hash == hash && e->len == len && memcmp(e->s, s, len) == 0)
+        if (e->hash == hash && e->len == len && same(e->s, s, len))
             return v - 1;
     }
 }
