@@ -9,8 +9,8 @@
  *      heading after the TOC is front matter and is not indexed.  Without a TOC the whole file
  *      is body and pages are null.
  *   2. the "##" headings after the front matter are matched to the TOC entries by order (the
- *      wording differs), which gives each chapter its first page.  TOC lines with the same page
- *      are one entry split over two lines.
+ *      wording differs; by identical words when the counts differ), which gives each chapter
+ *      its first page.  TOC lines with the same page are one entry split over two lines.
  * Then, in the body:
  *   - "##" (and "#") headings are chapters; "###" and deeper are dropped.  A chapter called
  *     Literature / References / Bibliography switches to the bibliography: "N. text" entries
@@ -29,10 +29,11 @@
  *   - "FOR AUTHOR USE ONLY" lines are dropped everywhere.
  *   - page of a line = TOC page of its chapter + page ends seen since the heading.
  * Text cleaning: <sup>N</sup> markers are removed and recorded as cites; xml-ph-* placeholders
- * and HTML tags are removed; ** and * emphasis dropped; [text](url) gives "text (url)", or
- * one of them when they are the same link; <https://...> gives the URL; backslash escapes are
- * undone ("\$" -> "$", "\\_" -> "_"); whitespace collapses to single spaces.  Every scan inside a
- * line is bounded, so the parser is linear in the input.
+ * and HTML tags are removed; ** and * emphasis dropped; [text](url) gives "text (url)", or the
+ * text alone when the URL ends with it (the link is its own text) or is "#"; <https://...> gives
+ * the URL; backslash escapes are undone ("\$" -> "$", "\\_" -> "_"); whitespace (and NUL)
+ * collapses to single spaces.  Every scan inside a line is bounded and failed scans share a
+ * budget linear in the line, so the parser is linear in the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
