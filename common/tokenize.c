@@ -175,7 +175,7 @@ int ibid_scan_next_general(ibid_scanner *s, ibid_piece *p)
     /* the run: c/cl describe the code point at i, which belongs to the run */
     for (;;) {
         if (c == kind && cl == 1) {
-            /* ASCII fast path: copy the whole ASCII run of this kind */
+            /* an ASCII stretch: copy all of it (letters lower-cased) in a tight loop */
             size_t lim = i + (IBID_PIECE_CAP - k);
             if (lim > len)
                 lim = len;
@@ -246,8 +246,9 @@ int ibid_scan_next_general(ibid_scanner *s, ibid_piece *p)
         if (kind == IBID_CC_DIGIT && c == IBID_CC_COMMA) {
             /* 20,000: a comma followed by exactly three ASCII digits is a thousands separator */
             size_t n2;
-            if (i + 3 < len && ibid_scan_class[t[i + 1]] == IBID_CC_DIGIT && ibid_scan_class[t[i + 2]] == IBID_CC_DIGIT &&
-                ibid_scan_class[t[i + 3]] == IBID_CC_DIGIT && class_at(s, i + 4, &n2) != IBID_CC_DIGIT) {
+            if (i + 3 < len && ibid_scan_class[t[i + 1]] == IBID_CC_DIGIT &&
+                ibid_scan_class[t[i + 2]] == IBID_CC_DIGIT && ibid_scan_class[t[i + 3]] == IBID_CC_DIGIT &&
+                class_at(s, i + 4, &n2) != IBID_CC_DIGIT) {
                 i += 1;
                 c = class_at(s, i, &cl);
                 continue;
@@ -265,7 +266,9 @@ int ibid_scan_next_general(ibid_scanner *s, ibid_piece *p)
     } else if (c == IBID_CC_HYPHEN) {
         size_t n2;
         int after = class_at(s, i + cl, &n2);
-        if ((after == IBID_CC_ALPHA || after == IBID_CC_DIGIT) && !(kind == IBID_CC_DIGIT && after == IBID_CC_DIGIT)) {
+        /* 2023-2025: a hyphen between digits is a range, not a compound */
+        if ((after == IBID_CC_ALPHA || after == IBID_CC_DIGIT) &&
+            !(kind == IBID_CC_DIGIT && after == IBID_CC_DIGIT)) {
             link = IBID_LINK_HYPHEN;
             next = i + cl;
         }
