@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dheap.h"
 #include "scorer.h"
 #include "status.h"
 
@@ -28,6 +29,12 @@ typedef struct bool_scorer {
     void *keepctx;
     ibid_span *spans;
     size_t nspans, capspans;
+    /* without REQ children: the OPT children in a heap by doc, and the kids (indices into
+       kids[]) standing on match_doc */
+    ibid_dheap heap;
+    size_t *match;
+    size_t nmatch;
+    uint32_t match_doc;
 } bool_scorer;
 
 /* 1 when pid passes the predicate and no EXCL child stands on it. */
@@ -72,14 +79,9 @@ static int bool_candidate(bool_scorer *b, uint32_t target, uint32_t *out)
         *out = d;
         return IBID_OK;
     }
-    uint32_t d = IBID_NO_DOC;
-    for (size_t i = 0; i < b->nopt; i++) {
-        if ((rc = ibid_scorer_advance(b->opt[i], target)) < 0)
-            return rc;
-        if (b->opt[i]->doc < d)
-            d = b->opt[i]->doc;
-    }
-    *out = d;
+    if ((rc = ibid_dheap_advance(&b->heap, target)) < 0)
+        return rc;
+    *out = ibid_dheap_top_doc(&b->heap);
     return IBID_OK;
 }
 
@@ -111,6 +113,23 @@ static int bool_next(ibid_scorer *s)
     return s->doc == IBID_NO_DOC ? IBID_OK : bool_advance(s, s->doc + 1);
 }
 
+/* The kids to visit for the current doc: without REQ children the heap's matches (computed
+   once per doc), else every kid (kid_matches tells). */
+static void visit_list(bool_scorer *b, const size_t **idx, size_t *n)
+{
+    if (b->nreq) {
+        *idx = NULL;
+        *n = b->n;
+        return;
+    }
+    if (b->match_doc != b->base.doc) {
+        b->nmatch = ibid_dheap_collect(&b->heap, b->base.doc, b->match);
+        b->match_doc = b->base.doc;
+    }
+    *idx = b->match;
+    *n = b->nmatch;
+}
+
 /* Does kid i (REQ or OPT) match the current doc?  Moves a lagging OPT child. */
 static int kid_matches(bool_scorer *b, size_t i)
 {
@@ -129,7 +148,11 @@ static int bool_score(ibid_scorer *s, double *out)
 {
     bool_scorer *b = (bool_scorer *)s;
     double sum = 0;
-    for (size_t i = 0; i < b->n; i++) {
+    const size_t *vi;
+    size_t vn;
+    visit_list(b, &vi, &vn);
+    for (size_t j = 0; j < vn; j++) {
+        size_t i = vi ? vi[j] : j;
         int m = kid_matches(b, i);
         if (m < 0)
             return m;
@@ -185,7 +208,11 @@ static int bool_spans(ibid_scorer *s, const ibid_span **out, size_t *n)
 {
     bool_scorer *b = (bool_scorer *)s;
     b->nspans = 0;
-    for (size_t i = 0; i < b->n; i++) {
+    const size_t *vi;
+    size_t vn;
+    visit_list(b, &vi, &vn);
+    for (size_t j = 0; j < vn; j++) {
+        size_t i = vi ? vi[j] : j;
         int m = kid_matches(b, i);
         if (m < 0)
             return m;
@@ -214,7 +241,11 @@ static int bool_explain(ibid_scorer *s, ibid_explain_list *l)
     bool_scorer *b = (bool_scorer *)s;
     double best = -1;
     size_t besti = b->n;
-    for (size_t i = 0; i < b->n; i++) {
+    const size_t *vi;
+    size_t vn;
+    visit_list(b, &vi, &vn);
+    for (size_t j = 0; j < vn; j++) {
+        size_t i = vi ? vi[j] : j;
         int m = kid_matches(b, i);
         if (m < 0)
             return m;
@@ -302,6 +333,23 @@ ibid_scorer *ibid_scorer_bool(ibid_eval *ev, ibid_scorer **kids, const ibid_role
         return NULL;
     }
     qsort(b->req, b->nreq, sizeof *b->req, cmp_cost);
+    if (!b->nreq) {
+        if ((*rc = ibid_dheap_init(&b->heap, b->nopt)) < 0)
+            return NULL;
+        if ((*rc = ibid_eval_keep(ev, b->heap.v)) < 0) {
+            ibid_dheap_free(&b->heap);
+            return NULL;
+        }
+        b->match = ibid_arena_alloc(&ev->arena, 2 * b->nopt * sizeof *b->match);
+        if (!b->match) {
+            *rc = IBID_ENOMEM;
+            return NULL;
+        }
+        b->match_doc = IBID_NO_DOC;
+        for (size_t i = 0; i < n; i++)
+            if (roles[i] == IBID_ROLE_OPT)
+                ibid_dheap_push(&b->heap, kids[i], i);
+    }
     b->base.ops = positional ? &bool_pos_ops : &bool_ops;
     b->base.max_score = alternatives ? best : sum;
     b->base.cost = b->nreq ? reqcost : cost;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "collect.h"
+#include "dheap.h"
 #include "status.h"
 
 static double inflate(double x) { return x * (1.0 + 1e-9) + 1e-12; }
@@ -31,7 +32,8 @@ typedef struct ms {
     size_t *order;  /* clause indices by bound ascending */
     double *prefix; /* prefix[i] = sum of the bounds of order[0..i) */
     double *sc;
-    unsigned char *hit;
+    size_t *hits;   /* the clauses matching the candidate (2 * m: dheap_collect's stack) */
+    ibid_dheap ess; /* the essential clauses by doc */
     /* per clause: its block bound for targets in [bb_from, bb_upto] */
     uint32_t *bb_from, *bb_upto;
     double *bb;
@@ -69,26 +71,52 @@ static void sort_by_bound(ms *s)
         s->prefix[i + 1] = s->prefix[i] + s->cl[s->order[i]]->max_score;
 }
 
+/* Block bounds cost one skip-data read per clause and candidate: above this many clauses the
+   window check and the tightened probing fall back to the global bounds. */
+enum { BLOCK_CHECK_MAX = 32 };
+
+static void rebuild_heap(ms *s, size_t ness)
+{
+    s->ess.n = 0;
+    for (size_t i = ness; i < s->m; i++)
+        ibid_dheap_push(&s->ess, s->cl[s->order[i]], s->order[i]);
+}
+
+static void sort_idx(size_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t x = v[i], k = i;
+        while (k > 0 && v[k - 1] > x) {
+            v[k] = v[k - 1];
+            k--;
+        }
+        v[k] = x;
+    }
+}
+
 static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
 {
     size_t ness = 0; /* clauses order[0..ness) are non-essential */
     int rc;
+    rebuild_heap(s, 0);
     for (;;) {
         int full = ibid_topk_full(top);
         double theta = ibid_topk_threshold(top);
-        if (full && theta > 0)
-            while (ness < s->m && inflate(s->prefix[ness + 1]) <= theta)
-                ness++;
-        if (ness == s->m)
-            return IBID_OK; /* nothing left can beat the threshold */
-        uint32_t d = IBID_NO_DOC;
-        for (size_t i = ness; i < s->m; i++)
-            if (s->cl[s->order[i]]->doc < d)
-                d = s->cl[s->order[i]]->doc;
-        if (d == IBID_NO_DOC)
-            return IBID_OK;
         int prunable = full && theta > 0;
         if (prunable) {
+            size_t was = ness;
+            while (ness < s->m && inflate(s->prefix[ness + 1]) <= theta)
+                ness++;
+            if (ness == s->m)
+                return IBID_OK; /* nothing left can beat the threshold */
+            if (ness != was)
+                rebuild_heap(s, ness);
+        }
+        uint32_t d = ibid_dheap_top_doc(&s->ess);
+        if (d == IBID_NO_DOC)
+            return IBID_OK;
+        size_t ness_count = s->m - ness;
+        if (prunable && ness_count <= BLOCK_CHECK_MAX) {
             double bound = s->prefix[ness];
             uint32_t w = IBID_NO_DOC;
             for (size_t i = ness; i < s->m; i++) {
@@ -103,26 +131,21 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
             if (inflate(bound) <= theta) {
                 if (w >= IBID_NO_DOC - 1)
                     return IBID_OK;
-                for (size_t i = ness; i < s->m; i++)
-                    if ((rc = ibid_scorer_advance(s->cl[s->order[i]], w + 1)) < 0)
-                        return rc;
+                if ((rc = ibid_dheap_advance(&s->ess, w + 1)) < 0)
+                    return rc;
                 continue;
             }
         }
         double partial = 0;
-        for (size_t i = 0; i < s->m; i++)
-            s->hit[i] = 0;
-        for (size_t i = ness; i < s->m; i++) {
-            size_t c = s->order[i];
-            if (s->cl[c]->doc != d)
-                continue;
+        size_t nhit = ibid_dheap_collect(&s->ess, d, s->hits);
+        for (size_t i = 0; i < nhit; i++) {
+            size_t c = s->hits[i];
             if ((rc = ibid_scorer_score(s->cl[c], &s->sc[c])) < 0)
                 return rc;
-            s->hit[c] = 1;
             partial += s->sc[c];
         }
-        int pruned = 0;
-        if (prunable)
+        int pruned = 0, tight = prunable && ness <= BLOCK_CHECK_MAX;
+        if (tight)
             for (size_t j = 0; j < ness; j++) {
                 uint32_t u;
                 double b;
@@ -131,7 +154,7 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
                 s->rest[j] = (j ? s->rest[j - 1] : 0) + b;
             }
         for (size_t j = ness; j-- > 0;) {
-            if (prunable && inflate(partial + s->rest[j]) <= theta) {
+            if (prunable && inflate(partial + (tight ? s->rest[j] : s->prefix[j + 1])) <= theta) {
                 pruned = 1;
                 break;
             }
@@ -142,15 +165,16 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
                 continue;
             if ((rc = ibid_scorer_score(s->cl[c], &s->sc[c])) < 0)
                 return rc;
-            s->hit[c] = 1;
+            s->hits[nhit++] = c;
             partial += s->sc[c];
         }
         if (!pruned) {
+            /* the sum in query order: the one the exhaustive path makes */
+            sort_idx(s->hits, nhit);
             double total = 0;
-            for (size_t i = 0; i < s->m; i++)
-                if (s->hit[i])
-                    total += s->sc[i];
-            if (!full || total > theta || (total == theta && d < top->v[0].pid)) {
+            for (size_t i = 0; i < nhit; i++)
+                total += s->sc[s->hits[i]];
+            if (!full || total > theta) {
                 int ok = owner ? ibid_scorer_bool_accept(owner, d) : 1;
                 if (ok < 0)
                     return ok;
@@ -158,9 +182,8 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
                     ibid_topk_push(top, total, d);
             }
         }
-        for (size_t i = ness; i < s->m; i++)
-            if (s->cl[s->order[i]]->doc == d && (rc = ibid_scorer_next(s->cl[s->order[i]])) < 0)
-                return rc;
+        if ((rc = ibid_dheap_next_at(&s->ess, d)) < 0)
+            return rc;
     }
 }
 
@@ -181,13 +204,14 @@ int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
     s.order = malloc(s.m * sizeof *s.order);
     s.prefix = malloc((s.m + 1) * sizeof *s.prefix);
     s.sc = malloc(s.m * sizeof *s.sc);
-    s.hit = malloc(s.m);
+    s.hits = malloc(2 * s.m * sizeof *s.hits);
     s.bb_from = malloc(s.m * sizeof *s.bb_from);
     s.bb_upto = malloc(s.m * sizeof *s.bb_upto);
     s.bb = malloc(s.m * sizeof *s.bb);
     s.rest = malloc(s.m * sizeof *s.rest);
     int rc = IBID_ENOMEM;
-    if (s.order && s.prefix && s.sc && s.hit && s.bb_from && s.bb_upto && s.bb && s.rest) {
+    if (s.order && s.prefix && s.sc && s.hits && s.bb_from && s.bb_upto && s.bb && s.rest &&
+        ibid_dheap_init(&s.ess, s.m) == IBID_OK) {
         for (size_t i = 0; i < s.m; i++) {
             s.bb_from[i] = 1;
             s.bb_upto[i] = 0; /* empty: nothing cached */
@@ -198,7 +222,8 @@ int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
     free(s.order);
     free(s.prefix);
     free(s.sc);
-    free(s.hit);
+    free(s.hits);
+    ibid_dheap_free(&s.ess);
     free(s.bb_from);
     free(s.bb_upto);
     free(s.bb);

@@ -99,6 +99,9 @@ void ibid_eval_init(ibid_eval *ev, const ibid_index *ix, double k1, double b);
 void ibid_eval_free(ibid_eval *ev);
 /* Opens a cursor that ibid_eval_free will close. */
 int ibid_eval_open(ibid_eval *ev, const ibid_term_info *t, int want_positions, ibid_postings **out);
+/* Hands a malloc'd block p to ev, which frees it in ibid_eval_free.  IBID_OK or IBID_ENOMEM
+   (then p is not taken). */
+int ibid_eval_keep(ibid_eval *ev, void *p);
 /* Grows a malloc'd array *p (owned by ev, freed by ibid_eval_free) to hold n elements of size sz. */
 int ibid_eval_grow(ibid_eval *ev, void **p, size_t *cap, size_t n, size_t sz);
 

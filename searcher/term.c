@@ -71,6 +71,11 @@ int ibid_eval_open(ibid_eval *ev, const ibid_term_info *t, int want_positions, i
     return IBID_OK;
 }
 
+int ibid_eval_keep(ibid_eval *ev, void *p)
+{
+    return push_ptr(&ev->heap_blocks, &ev->nblocks, &ev->capblocks, p);
+}
+
 int ibid_eval_grow(ibid_eval *ev, void **p, size_t *cap, size_t n, size_t sz)
 {
     if (n <= *cap)
