@@ -21,6 +21,7 @@
 #include "bitpack.h"
 #include "index_impl.h"
 #include "pfor.h"
+#include "rice.h"
 #include "status.h"
 #include "vbyte.h"
 
@@ -403,7 +404,7 @@ static int decode_vals(ibid_postings *p)
         size_t c = (n + B - 1) / B;
         for (size_t i = 0, at = 0; i < c; i++) {
             size_t m = ibid_pfor_chunk(n, c, i);
-            if (!(k = ibid_pfor_decode(q, end, m, p->vals + at)))
+            if (!(k = ibid_rice_decode(q, end, m, p->vals + at)))
                 return IBID_ECORRUPT;
             q += k;
             at += m;

@@ -6,11 +6,12 @@
  * A doc block of n >= IBID_IDX_PFOR_MIN postings is PFor(n x (gap - 1)) then PFor(n x (tf - 1));
  * a shorter one (only the last block can be) is VByte ((gap - 1) << 1 | (tf == 1)) [VByte tf - 2]
  * per posting.  The position values of a block are VByte when fewer than IBID_IDX_PFOR_MIN,
- * else ceil(n / 128) PFor chunks of near-equal size.  Skip entry: VByte last-doc delta, doc bytes, position bytes, max tf, min length.
+ * else ceil(n / 128) Rice chunks (rice.h) of near-equal size.  Skip entry: VByte last-doc delta, doc bytes, position bytes, max tf, min length.
  */
 #include "postings_enc.h"
 
 #include "pfor.h"
+#include "rice.h"
 #include "index_format.h"
 #include "status.h"
 #include "vbyte.h"
@@ -27,7 +28,7 @@ static int put_pfor(ibid_buf *out, const uint32_t *v, size_t n)
 }
 
 /* Position values of a block: VByte when fewer than IBID_IDX_PFOR_MIN, else
-   c = ceil(n / 128) PFor chunks of near-equal size (ibid_pfor_chunk). */
+   c = ceil(n / 128) Rice chunks of near-equal size (ibid_pfor_chunk). */
 static int put_vals(ibid_buf *out, const uint32_t *v, size_t n)
 {
     if (n < IBID_IDX_PFOR_MIN) {
@@ -40,8 +41,10 @@ static int put_vals(ibid_buf *out, const uint32_t *v, size_t n)
     size_t c = (n + B - 1) / B;
     for (size_t k = 0, at = 0; k < c; k++) {
         size_t m = ibid_pfor_chunk(n, c, k);
-        if (put_pfor(out, v + at, m))
+        if (ibid_buf_reserve(out, IBID_RICE_MAX_BYTES(m)))
             return IBID_ENOMEM;
+        out->len += ibid_rice_encode(v + at, m, (uint8_t *)out->data + out->len);
+        out->data[out->len] = '\0';
         at += m;
     }
     return IBID_OK;

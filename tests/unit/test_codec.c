@@ -15,6 +15,7 @@
 
 #include "bitpack.h"
 #include "pfor.h"
+#include "rice.h"
 #include "vbyte.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -94,11 +95,33 @@ static void pfor_round_trip(const uint32_t *in, size_t n)
     }
 }
 
+static void rice_round_trip(const uint32_t *in, size_t n)
+{
+    if (n == 0)
+        return;
+    uint8_t *buf = malloc(IBID_RICE_MAX_BYTES(n) + 16);
+    uint32_t *out = malloc(n * sizeof *out);
+    assert_true(buf && out);
+    memset(buf, 0xA5, IBID_RICE_MAX_BYTES(n) + 16);
+    size_t bytes = ibid_rice_encode(in, n, buf);
+    assert_true(bytes >= 1 && bytes <= IBID_RICE_MAX_BYTES(n));
+    assert_int_equal(buf[bytes], 0xA5);
+    assert_int_equal(ibid_rice_decode(buf, buf + bytes, n, out), bytes);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(out[i], in[i]);
+    /* with trailing bytes after the stream, the count is the same */
+    assert_int_equal(ibid_rice_decode(buf, buf + bytes + 16, n, out), bytes);
+    assert_int_equal(ibid_rice_decode(buf, buf + bytes - 1, n, out), 0); /* truncated */
+    free(buf);
+    free(out);
+}
+
 static void both(const uint32_t *in, size_t n)
 {
     bitpack_round_trip(in, n);
     vbyte_round_trip(in, n);
     pfor_round_trip(in, n);
+    rice_round_trip(in, n);
 }
 
 static void test_one_element(void **state)
@@ -251,6 +274,30 @@ static void test_pfor_exceptions(void **state)
     assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 129, out), 0);
 }
 
+static void test_rice_cases(void **state)
+{
+    (void)state;
+    uint8_t buf[IBID_RICE_MAX_BYTES(128) + 8];
+    uint32_t v[128], out[128];
+    /* uniform small positions with one huge outlier: the outlier is escaped */
+    for (size_t i = 0; i < 128; i++)
+        v[i] = i == 77 ? UINT32_MAX : (uint32_t)(rnd() % 64);
+    size_t bytes = ibid_rice_encode(v, 128, buf);
+    assert_true(buf[0] <= 6);
+    assert_true(bytes < 128); /* under 8 bits a value */
+    assert_int_equal(ibid_rice_decode(buf, buf + bytes, 128, out), bytes);
+    assert_memory_equal(out, v, sizeof v);
+    /* malformed: k > 31; all-zero stream (no terminating bit); a value over 32 bits */
+    uint8_t bad[8] = {32, 1, 0, 0, 0, 0, 0, 0};
+    assert_int_equal(ibid_rice_decode(bad, bad + 8, 1, out), 0);
+    uint8_t zeros[3] = {0, 0, 0};
+    assert_int_equal(ibid_rice_decode(zeros, zeros + 3, 1, out), 0);
+    uint8_t big[6] = {31, 0x04, 0, 0, 0, 0}; /* k = 31, q = 2: 2 << 31 does not fit */
+    assert_int_equal(ibid_rice_decode(big, big + 6, 1, out), 0);
+    assert_int_equal(ibid_rice_decode(buf, buf, 1, out), 0);
+    assert_int_equal(ibid_rice_decode(buf, buf + bytes, 0, out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_maximal_gaps),  cmocka_unit_test(test_block_boundaries),
         cmocka_unit_test(test_million),       cmocka_unit_test(test_random),
         cmocka_unit_test(test_vbyte_rejects), cmocka_unit_test(test_pfor_exceptions),
+        cmocka_unit_test(test_rice_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
