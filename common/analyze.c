@@ -33,8 +33,9 @@ struct ibid_analyzer {
     unsigned cmp_parts;     /* hyphen-separated parts so far */
     uint32_t cmp_pos, cmp_start, cmp_end;
     size_t joined_len;
-    char joined[IBID_MAX_TERM + 1];
-    char form[IBID_MAX_TERM + 1];
+    char joined[IBID_MAX_TERM + 1]; /* the compound's joined form so far */
+    char form[IBID_MAX_TERM + 1];   /* folded form of a non-ASCII piece (an ASCII piece is its
+                                       own form, in the scanner's buffer) */
 };
 
 ibid_analyzer *ibid_analyzer_new(void)

@@ -1,8 +1,9 @@
 /*
  * stem.c - the stem cache: libstemmer English behind an open-addressing hash table (stem.h).
  *
- * libstemmer costs about a microsecond a word; a text repeats its words, so the cache answers
- * nearly every lookup (99.4 % on 100 MB of novels) with one hash, one probe and one memcmp.
+ * libstemmer costs some 2,000 instructions a word; a text repeats its words, so the cache
+ * answers nearly every lookup (99.4 % on 100 MB of novels) with one hash, usually one probe and
+ * one compare, all inline (overlapping word loads, no library call).
  * Each slot holds a 32-bit tag (high half of the 64-bit hash), the two lengths and a pointer
  * to "form\0term\0" in the arena.  The table doubles when it becomes half full.
  */
