@@ -123,14 +123,19 @@ static int decode_block(ibid_postings *p, uint32_t b, const uint8_t *q, uint64_t
         if (!(k = ibid_pfor_decode(q, end, n, p->tfs)))
             return IBID_ECORRUPT;
         q += k;
+        /* prefix sums in 64 bits (no wrap: at most 128 gaps below 2^32); the docs are
+           increasing, so checking the last one against N checks them all */
+        uint64_t d = (uint64_t)(prev + 1);
+        uint32_t tmax = 0;
         for (uint32_t i = 0; i < n; i++) {
-            int64_t d = prev + 1 + (int64_t)p->docs[i];
-            if ((uint64_t)d >= npass || p->tfs[i] >= p->max_tf)
-                return IBID_ECORRUPT;
+            d += p->docs[i];
             p->docs[i] = (uint32_t)d;
+            d++;
+            tmax = p->tfs[i] > tmax ? p->tfs[i] : tmax;
             p->tfs[i]++;
-            prev = d;
         }
+        if (d - 1 >= npass || tmax >= p->max_tf)
+            return IBID_ECORRUPT;
     } else {
         for (uint32_t i = 0; i < n; i++) {
             uint64_t x;
