@@ -94,8 +94,48 @@ static void sort_idx(size_t *v, size_t n)
     }
 }
 
+/* One clause (a single term, a phrase, a conjunction...): block-max skipping only. */
+static int run_single(ms *s, ibid_scorer *owner, ibid_topk *top)
+{
+    ibid_scorer *c = s->cl[0];
+    int rc;
+    while (c->doc != IBID_NO_DOC) {
+        uint32_t d = c->doc;
+        int full = ibid_topk_full(top);
+        double theta = ibid_topk_threshold(top);
+        if (full && theta > 0) {
+            uint32_t u;
+            double b;
+            if ((rc = block_bound(s, 0, d, &b, &u)) < 0)
+                return rc;
+            if (inflate(b) <= theta) {
+                if (u >= IBID_NO_DOC - 1)
+                    return IBID_OK;
+                if ((rc = ibid_scorer_advance(c, u + 1)) < 0)
+                    return rc;
+                continue;
+            }
+        }
+        double sc;
+        if ((rc = ibid_scorer_score(c, &sc)) < 0)
+            return rc;
+        if (!full || sc > theta) {
+            int ok = owner ? ibid_scorer_bool_accept(owner, d) : 1;
+            if (ok < 0)
+                return ok;
+            if (ok)
+                ibid_topk_push(top, sc, d);
+        }
+        if ((rc = ibid_scorer_next(c)) < 0)
+            return rc;
+    }
+    return IBID_OK;
+}
+
 static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
 {
+    if (s->m == 1)
+        return run_single(s, owner, top);
     size_t ness = 0; /* clauses order[0..ness) are non-essential */
     int rc;
     rebuild_heap(s, 0);
