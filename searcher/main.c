@@ -13,11 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bm25.h"
 #include "buf.h"
 #include "diag.h"
 #include "index.h"
 #include "search.h"
 #include "status.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const char usage_text[] =
     "usage: ibid-search [-i INDEX] [options] QUERY...\n"
@@ -43,9 +47,10 @@ static const char usage_text[] =
     "                           file:line);  grep: file:line:text\n"
     "      --batch         read queries from stdin, one a line: 'qid<TAB>query', or just the\n"
     "                      query (its qid is then the line number); every hit carries its qid\n"
-    "      --explain       with each hit, the BM25 contribution of each term (idf, tf, length)\n"
-    "      --k1 X          BM25 k1 (default 0.9)\n"
-    "      --b Y           BM25 b, 0..1 (default 0.4)\n"
+    "      --explain       first the parsed query, then with each hit the BM25 contribution of\n"
+    "                      each term (idf, tf, passage length)\n"
+    "      --k1 X          BM25 k1 (default " STR(IBID_BM25_K1) ")\n"
+    "      --b Y           BM25 b, 0..1 (default " STR(IBID_BM25_B) ")\n"
     "      --color[=WHEN]  colour the text output: auto (default: only on a terminal, and not\n"
     "                      when NO_COLOR is set), always or never\n"
     "  -h, --help          print this help and exit\n"
