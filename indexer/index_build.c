@@ -83,7 +83,7 @@ ibid_builder *ibid_builder_new(const ibid_build_opts *opts)
     b->level = opts && opts->level >= 1 && opts->level <= 12 ? opts->level : 6;
     b->diag = opts ? opts->diag : NULL;
     b->an = ibid_analyzer_new();
-    if (!b->an || ibid_store_writer_init(&b->store, b->level)) {
+    if (!b->an || ibid_store_writer_init(&b->store, b->level, opts && opts->threads >= 2)) {
         ibid_builder_free(b);
         return NULL;
     }

@@ -26,6 +26,9 @@
 typedef struct ibid_build_opts {
     int level;             /* store compression level 1..12 (libdeflate); 0 = default (6) */
     const ibid_diag *diag; /* where to report; may be NULL */
+    int threads;           /* 2 or more: compress the passage store on a second thread while the
+                              caller's thread analyses and inverts (same bytes either way);
+                              0 or 1: everything on the caller's thread */
 } ibid_build_opts;
 
 typedef struct ibid_build_stats {

@@ -5,6 +5,11 @@
  *
  * Records come in passage id order, one per passage, from 0 up.  The writer owns its buffers;
  * after ibid_store_finish, out holds the STORE section and idx the STOREIDX section.
+ *
+ * Threads: with threaded set, full blocks go through a small queue to one worker thread that
+ * compresses them (in order, so the bytes are identical to the single-threaded ones) while the
+ * caller goes on analysing; compression errors then surface at ibid_store_finish.  out, idx and
+ * nblocks belong to the worker until ibid_store_finish returns.
  */
 #ifndef IBID_STORE_WRITE_H
 #define IBID_STORE_WRITE_H
@@ -12,7 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pthread.h>
+
 #include "buf.h"
+
+enum { IBID_STORE_QUEUE = 8 }; /* blocks waiting for the compression thread */
 
 typedef struct ibid_store_writer {
     struct libdeflate_compressor *comp;
@@ -22,13 +31,23 @@ typedef struct ibid_store_writer {
     ibid_buf out;      /* STORE: compressed blocks */
     ibid_buf idx;      /* STOREIDX entries */
     uint32_t nrec, first_pid, next_pid, nblocks;
+    /* the compression thread (threaded mode) */
+    int threaded, started, done, err;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_space;
+    ibid_buf queue[IBID_STORE_QUEUE];
+    uint32_t queue_first[IBID_STORE_QUEUE];
+    size_t qhead, qlen;
 } ibid_store_writer;
 
-/* level: libdeflate level 1..12. Returns IBID_OK or IBID_ENOMEM. */
-int ibid_store_writer_init(ibid_store_writer *w, int level);
+/* level: libdeflate level 1..12; threaded: compress on a second thread.
+   Returns IBID_OK or IBID_ENOMEM (also when the thread cannot be started). */
+int ibid_store_writer_init(ibid_store_writer *w, int level, int threaded);
 /* Appends the record of the next passage. Returns IBID_OK or IBID_ENOMEM. */
 int ibid_store_add(ibid_store_writer *w, const void *rec, size_t len);
-/* Compresses the last block and appends the sentinel index entry. */
+/* Compresses the last block, waits for the thread, and appends the sentinel index entry.
+   Returns IBID_OK, IBID_ENOMEM or IBID_ELIMIT (a block over 4 GiB). */
 int ibid_store_finish(ibid_store_writer *w);
 void ibid_store_writer_free(ibid_store_writer *w);
 

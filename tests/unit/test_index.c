@@ -34,6 +34,7 @@
 #include "status.h"
 
 static char tmpdir[256];
+static uint8_t *slurp(const char *path, size_t *len);
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
 static uint32_t rnd(void)
@@ -212,9 +213,9 @@ static int real_corpus(corpus *c)
     return 0;
 }
 
-static int build(const corpus *c, const char *path, ibid_build_stats *st)
+static int build_threads(const corpus *c, const char *path, ibid_build_stats *st, int threads)
 {
-    ibid_build_opts o = {0, NULL};
+    ibid_build_opts o = {.level = 0, .diag = NULL, .threads = threads};
     ibid_builder *b = ibid_builder_new(&o);
     assert_non_null(b);
     int rc = IBID_OK;
@@ -225,6 +226,11 @@ static int build(const corpus *c, const char *path, ibid_build_stats *st)
         rc = ibid_builder_write(b, path, st);
     ibid_builder_free(b);
     return rc;
+}
+
+static int build(const corpus *c, const char *path, ibid_build_stats *st)
+{
+    return build_threads(c, path, st, 1);
 }
 
 /* ---- the naive inversion ------------------------------------------------------------------ */
@@ -664,6 +670,34 @@ static void test_empty_and_tiny(void **state)
     corpus_free(&c);
 }
 
+/* Compressing the store on a second thread writes the very same bytes. */
+static void test_threads_same_bytes(void **state)
+{
+    (void)state;
+    corpus c = {0};
+    synth_corpus(&c, 700, 3);
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/t1.ibid", tmpdir);
+    snprintf(p2, sizeof p2, "%s/t2.ibid", tmpdir);
+    ibid_build_stats s1, s2;
+    assert_int_equal(build_threads(&c, p1, &s1, 1), IBID_OK);
+    assert_int_equal(build_threads(&c, p2, &s2, 2), IBID_OK);
+    size_t l1, l2;
+    uint8_t *d1 = slurp(p1, &l1), *d2 = slurp(p2, &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(d1, d2, l1);
+    assert_true(s1.store_bytes == s2.store_bytes && s1.store_bytes > 0);
+    free(d1);
+    free(d2);
+    /* a threaded builder freed without writing stops its thread cleanly */
+    ibid_build_opts o = {.threads = 2};
+    ibid_builder *b = ibid_builder_new(&o);
+    assert_non_null(b);
+    assert_int_equal(ibid_builder_add_file(b, c.files[0].path, 1, 1, &c.files[0].list), IBID_OK);
+    ibid_builder_free(b);
+    corpus_free(&c);
+}
+
 static void test_file_order(void **state)
 {
     (void)state;
@@ -968,6 +1002,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_synthetic),    cmocka_unit_test(test_real_corpus),
         cmocka_unit_test(test_empty_and_tiny), cmocka_unit_test(test_file_order),
+        cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_open_errors),  cmocka_unit_test(test_corruption),
         cmocka_unit_test(test_atomic_write),
     };
