@@ -1,8 +1,8 @@
 /*
  * rice.c - Golomb-Rice codes with an escape (see rice.h).
  *
- * The encoder costs every k from 0 to 31 over the values (32 passes over at most a few hundred
- * values, at index time only) and keeps the cheapest.  The decoder keeps a 64-bit window over
+ * The encoder costs the five k around log2 of the values' mean (where the minimum lies; five
+ * passes over at most 128 values, at index time only) and keeps the cheapest.  The decoder keeps a 64-bit window over
  * the stream, refilled a byte at a time and never past end; a unary prefix is counted with
  * count-trailing-zeros.
  */
@@ -38,9 +38,19 @@ static void put(bitw *w, uint64_t v, unsigned n) /* n <= 32 */
 
 size_t ibid_rice_encode(const uint32_t *in, size_t n, uint8_t *out)
 {
-    unsigned best_k = 0;
+    /* the cost is close to convex in k with its minimum near log2 of the mean: try the five
+       parameters around it rather than all 32 */
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += in[i];
+    uint64_t mean = n ? sum / n : 0;
+    unsigned k0 = 0;
+    while (k0 < 31 && (mean >> (k0 + 1)))
+        k0++;
+    unsigned lo = k0 > 2 ? k0 - 2 : 0, hi = k0 + 2 < 31 ? k0 + 2 : 31;
+    unsigned best_k = lo;
     uint64_t best = UINT64_MAX;
-    for (unsigned k = 0; k < 32; k++) {
+    for (unsigned k = lo; k <= hi; k++) {
         uint64_t c = cost(in, n, k);
         if (c < best) {
             best = c;
