@@ -1,0 +1,9 @@
+/* fuzz_parse_markdown.c - libFuzzer target for ibid_parse_markdown (indexer/parse_markdown*.c): the input is a file,
+ * sanitized as the indexer would, then parsed; fuzz_parse.h lists what is checked.
+ * Build: cmake -DIBID_FUZZ=ON with CC=clang (tests/fuzz/CMakeLists.txt); see docs/robustness.md. */
+#include "fuzz_parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_parse_one(ibid_parse_markdown, data, size, "corpus/fuzz.md", NULL);
+}
