@@ -1,8 +1,8 @@
 /*
  * rice.c - Golomb-Rice codes with an escape (see rice.h).
  *
- * The encoder costs the five k around log2 of the values' mean (where the minimum lies; five
- * passes over at most 128 values, at index time only) and keeps the cheapest.  The decoder keeps a 64-bit window over
+ * The encoder costs the k around log2 of the values' median and mean (where the minimum lies;
+ * usually five passes over at most 128 values, at index time only) and keeps the cheapest.  The decoder keeps a 64-bit window over
  * the stream, refilled a byte at a time and never past end; a unary prefix is counted with
  * count-trailing-zeros.
  */
@@ -38,16 +38,25 @@ static void put(bitw *w, uint64_t v, unsigned n) /* n <= 32 */
 
 size_t ibid_rice_encode(const uint32_t *in, size_t n, uint8_t *out)
 {
-    /* the cost is close to convex in k with its minimum near log2 of the mean: try the five
-       parameters around it rather than all 32 */
+    /* the cost is close to convex in k with its minimum near log2 of the typical value: try
+       the parameters from two below the smaller to two above the larger of log2(median) and
+       log2(mean) (the mean alone is dragged up by a single outlier) */
+    unsigned hist[33] = {0};
     uint64_t sum = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         sum += in[i];
+        hist[in[i] ? 32 - __builtin_clz(in[i]) : 0]++;
+    }
+    unsigned wmed = 0;
+    for (size_t c = 0; wmed < 32 && (c += hist[wmed]) < (n + 1) / 2;)
+        wmed++;
     uint64_t mean = n ? sum / n : 0;
-    unsigned k0 = 0;
-    while (k0 < 31 && (mean >> (k0 + 1)))
-        k0++;
-    unsigned lo = k0 > 2 ? k0 - 2 : 0, hi = k0 + 2 < 31 ? k0 + 2 : 31;
+    unsigned kmean = 0;
+    while (kmean < 31 && (mean >> (kmean + 1)))
+        kmean++;
+    unsigned kmed = wmed ? wmed - 1 : 0;
+    unsigned a = kmed < kmean ? kmed : kmean, b = kmed < kmean ? kmean : kmed;
+    unsigned lo = a > 2 ? a - 2 : 0, hi = b + 2 < 31 ? b + 2 : 31;
     unsigned best_k = lo;
     uint64_t best = UINT64_MAX;
     for (unsigned k = lo; k <= hi; k++) {
