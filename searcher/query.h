@@ -90,6 +90,11 @@ struct ibid_qnode {
        and the PHRASE of its parts; alternatives sets the BOOL to score as the best child only
        (max, not sum), so a compound counts once. */
     int alternatives;
+    /* BOOL with alternatives: 1 when the children are the variants of a synonyms group
+       (synonyms.h): children[0] is what the user typed (a TERM, a PHRASE of stems for a run
+       of several words, or the joined TERM of a compound followed by its parts), the other
+       children are the group's other variants.  Added by issue 6; 0 everywhere else. */
+    int synonyms;
 };
 
 /* The shape of a parsed tree (what an evaluator may rely on):
@@ -119,6 +124,15 @@ typedef struct ibid_query {
    IBID_MAX_QUERY_TERMS words, or nesting deeper than IBID_MAX_QUERY_DEPTH). */
 enum { IBID_MAX_QUERY = 65536, IBID_MAX_QUERY_TERMS = 1024, IBID_MAX_QUERY_DEPTH = 64 };
 int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query *out);
+/* The same, expanding unquoted words with the variant names of syn (synonyms.h; NULL: no
+   expansion, exactly ibid_query_parse).  A word, or a run of adjacent bare words (no sign, no
+   operator between them: Great Stone residents), whose stems form a key of a group becomes a
+   BOOL with alternatives and synonyms set (see ibid_qnode.synonyms); multi-word variants are
+   PHRASEs of stems (exact 0).  Quoted text and prefixes are never expanded.  Inside NEAR only
+   what the user typed counts. */
+struct ibid_synonyms;
+int ibid_query_parse_syn(ibid_analyzer *a, const struct ibid_synonyms *syn, const char *text,
+                         size_t len, ibid_query *out);
 void ibid_query_free(ibid_query *q);
 /* Appends a readable rendering of the tree (for --explain and tests) to buf, "" when empty:
    e.g. (OR great stone +"exact phrase" -x +in:footnote); the grammar of the rendering is in

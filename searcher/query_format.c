@@ -10,6 +10,7 @@
  *   PREFIX    form*
  *   BOOL      (OR c1 c2 ...)     each child prefixed by + (MUST), - (NOT) or nothing (SHOULD)
  *             (ALT c1 c2)        alternatives: scores as its best child
+ *             (SYN c1 c2 ...)    the variants of a synonyms group (alternatives too)
  *   NEAR      (NEAR/n c1 c2 ...)
  *   FILTER    in:paragraph in:footnote in:bibliography   (IBID_FILTER_KIND, by value)
  *             notin:footnote                             (IBID_FILTER_NOTKIND)
@@ -88,7 +89,7 @@ static int put_node(ibid_buf *b, const ibid_qnode *n, int show_occur)
         if (n->type == IBID_Q_NEAR)
             rc = ibid_buf_printf(b, "(NEAR/%u", (unsigned)n->distance);
         else
-            rc = ibid_buf_puts(b, n->alternatives ? "(ALT" : "(OR");
+            rc = ibid_buf_puts(b, n->synonyms ? "(SYN" : n->alternatives ? "(ALT" : "(OR");
         for (size_t i = 0; i < n->nchildren && rc == IBID_OK; i++) {
             rc = ibid_buf_putc(b, ' ');
             if (rc == IBID_OK)

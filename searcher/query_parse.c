@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "synonyms.h"
 
 /* ---- lexemes ------------------------------------------------------------------------------- */
 
@@ -107,6 +108,8 @@ typedef struct parser {
     size_t ntoks, captoks;
     size_t nterms;       /* words created so far (limit IBID_MAX_QUERY_TERMS) */
     int status;
+    const ibid_synonyms *syn; /* NULL: no expansion */
+    ibid_qnode **orig;   /* with syn: per lexeme, the node of an unquoted word as typed */
 } parser;
 
 static void warn(parser *p, const char *msg)
@@ -511,6 +514,9 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
+static ibid_qnode *plain_word_node(parser *p);
+static ibid_qnode *expand_word(parser *p, size_t lexeme_index, ibid_qnode *n);
+
 /* An unquoted word:
      - "pre*" whose text before the stars is one word (or one hyphenated compound, taken
        joined) of at least 2 characters: PREFIX of its folded form; otherwise the stars are
@@ -550,6 +556,15 @@ static ibid_qnode *word_node(parser *p, const lexeme *l)
         if (p->ntoks)
             warn(p, "a prefix* needs one word of 2 characters or more: read as a word");
     }
+    ibid_qnode *r = plain_word_node(p);
+    if (r && p->syn)
+        r = expand_word(p, (size_t)(l - p->lx), r);
+    return r;
+}
+
+/* The node of the tokens in p->toks (see word_node); NULL when there are none. */
+static ibid_qnode *plain_word_node(parser *p)
+{
     const ibid_token *joined = whole_joined(p);
     if (!joined)
         return parts_node(p, 0);
@@ -569,6 +584,228 @@ static ibid_qnode *word_node(parser *p, const lexeme *l)
     alt->nchildren = 2;
     alt->alternatives = 1;
     return alt;
+}
+
+/* ---- synonyms (issue 6) ------------------------------------------------------------------ */
+
+enum { SYN_MAX_STEMS = 64 }; /* stems looked at from one word of a run (keys are shorter) */
+
+/* The stems of an unquoted word's parts into st[0..cap): TERM: its stem; PHRASE of stems: its
+   words; compound: its parts.  Returns the count, 0 when n has no parts to match (a prefix). */
+static size_t node_stems(const ibid_qnode *n, const char **st, size_t cap)
+{
+    if (n->type == IBID_Q_BOOL && n->alternatives && !n->synonyms && n->nchildren == 2)
+        n = n->children[1]; /* a compound: its parts */
+    if ((n->type != IBID_Q_TERM && n->type != IBID_Q_PHRASE) || n->exact)
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n->nwords && k < cap; i++)
+        st[k++] = n->words[i].term;
+    return k;
+}
+
+static int same_stems(const ibid_qnode *a, const ibid_qnode *b)
+{
+    const char *x[SYN_MAX_STEMS], *y[SYN_MAX_STEMS];
+    size_t nx = node_stems(a, x, SYN_MAX_STEMS), ny = node_stems(b, y, SYN_MAX_STEMS);
+    if (nx != ny)
+        return 0;
+    for (size_t i = 0; i < nx; i++)
+        if (strcmp(x[i], y[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* The joined TERM of a compound, else n itself. */
+static const ibid_qnode *joined_or_self(const ibid_qnode *n)
+{
+    if (n->type == IBID_Q_BOOL && n->alternatives && !n->synonyms && n->nchildren == 2)
+        return n->children[0];
+    return n;
+}
+
+/* 1 when variant v is the word typed (the same parts, or the same joined word: cooperation
+   and co-operation). */
+static int same_word(const ibid_qnode *v, const ibid_qnode *typed)
+{
+    if (same_stems(v, typed))
+        return 1;
+    const ibid_qnode *a = joined_or_self(v), *b = joined_or_self(typed);
+    return a->type == IBID_Q_TERM && b->type == IBID_Q_TERM && !a->exact && !b->exact &&
+           strcmp(a->words[0].term, b->words[0].term) == 0;
+}
+
+/* A variant of a synonyms group as a node, cut like an unquoted word; NULL when it has no word
+   (or on error: check p->status). */
+static ibid_qnode *variant_node(parser *p, const char *text)
+{
+    const char *save = p->text;
+    size_t savelen = p->len;
+    p->text = text;
+    p->len = strlen(text);
+    ibid_qnode *n = analyze_or_fail(p, 0, p->len) ? plain_word_node(p) : NULL;
+    p->text = save;
+    p->len = savelen;
+    return n;
+}
+
+/* Adds c to kids (a compound's alternatives are added one by one). */
+static void add_alternative(ibid_qnode **kids, size_t *n, ibid_qnode *c)
+{
+    if (c->type == IBID_Q_BOOL && c->alternatives)
+        for (size_t i = 0; i < c->nchildren; i++)
+            kids[(*n)++] = c->children[i];
+    else
+        kids[(*n)++] = c;
+}
+
+/* The alternatives of group: typed first, then every variant with other stems.  Returns typed
+   itself when the group adds nothing. */
+static ibid_qnode *syn_node(parser *p, size_t group, ibid_qnode *typed)
+{
+    size_t nv = ibid_synonyms_variant_count(p->syn, group);
+    ibid_qnode **kids = ibid_arena_alloc(&p->q->arena, (2 + 2 * nv) * sizeof *kids);
+    if (!kids) {
+        set_error(p, IBID_ENOMEM, NULL);
+        return NULL;
+    }
+    size_t n = 0;
+    add_alternative(kids, &n, typed);
+    size_t ntyped = n;
+    for (size_t i = 0; i < nv; i++) {
+        ibid_qnode *v = variant_node(p, ibid_synonyms_variant(p->syn, group, i));
+        if (p->status != IBID_OK)
+            return NULL;
+        if (!v || same_word(v, typed))
+            continue;
+        add_alternative(kids, &n, v);
+    }
+    if (n == ntyped)
+        return typed;
+    ibid_qnode *b = new_node(p, IBID_Q_BOOL);
+    if (!b)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        kids[i]->occur = IBID_OCCUR_SHOULD;
+    b->children = kids;
+    b->nchildren = n;
+    b->alternatives = 1;
+    b->synonyms = 1;
+    return b;
+}
+
+/* Looks up a group whose key is all the stems in st[0..n); 1 found, 0 not, <0 error. */
+static int match_all(parser *p, const char **st, size_t n, size_t *group)
+{
+    size_t k;
+    if (n == 0)
+        return 0;
+    int r = ibid_synonyms_match(p->syn, st, n, &k, group);
+    if (r < 0) {
+        set_error(p, r, NULL);
+        return r;
+    }
+    return r == 1 && k == n;
+}
+
+/* One unquoted word (lexeme lexeme_index, node n): remembers n as typed and expands it when
+   its stems (or a compound's joined stem) are a key. */
+static ibid_qnode *expand_word(parser *p, size_t lexeme_index, ibid_qnode *n)
+{
+    p->orig[lexeme_index] = n;
+    const char *st[SYN_MAX_STEMS];
+    size_t ns = node_stems(n, st, SYN_MAX_STEMS), group;
+    int r = match_all(p, st, ns, &group);
+    if (r == 0 && n->type == IBID_Q_BOOL && n->alternatives && n->children[0]->type == IBID_Q_TERM) {
+        st[0] = n->children[0]->words[0].term; /* a compound's joined word */
+        r = match_all(p, st, 1, &group);
+    }
+    if (r < 0)
+        return NULL;
+    return r ? syn_node(p, group, n) : n;
+}
+
+/* The number of stems node_stems would give for n without a cap. */
+static size_t stem_count(const ibid_qnode *n)
+{
+    if (n->type == IBID_Q_BOOL && n->alternatives && !n->synonyms && n->nchildren == 2)
+        n = n->children[1];
+    if ((n->type != IBID_Q_TERM && n->type != IBID_Q_PHRASE) || n->exact)
+        return 0;
+    return n->nwords;
+}
+
+/* The PHRASE (stems) of the words typed in items[j..j+m): what a multi-word key matched. */
+static ibid_qnode *typed_run(parser *p, size_t j, size_t m)
+{
+    size_t nw = 0;
+    for (size_t i = j; i < j + m; i++)
+        nw += stem_count(p->orig[p->items[i].bare]);
+    ibid_qnode *n = new_node(p, IBID_Q_PHRASE);
+    ibid_qword *w = n ? ibid_arena_alloc(&p->q->arena, nw * sizeof *w) : NULL;
+    if (!w) {
+        set_error(p, IBID_ENOMEM, NULL);
+        return NULL;
+    }
+    uint32_t base = 0;
+    for (size_t i = j; i < j + m; i++) {
+        const ibid_qnode *o = p->orig[p->items[i].bare];
+        if (o->type == IBID_Q_BOOL)
+            o = o->children[1];
+        for (size_t k = 0; k < o->nwords; k++) {
+            w[n->nwords] = o->words[k];
+            w[n->nwords++].offset = base + o->words[k].offset;
+        }
+        base += o->words[o->nwords - 1].offset + 1;
+    }
+    n->words = w;
+    return n;
+}
+
+/* In the clauses items[base..), finds runs of adjacent bare words whose stems are a multi-word
+   key (longest first, left to right) and replaces each run by its group. */
+static void expand_runs(parser *p, size_t base)
+{
+    size_t end = p->nitems;
+    for (size_t j = base; j < end && p->status == IBID_OK;) {
+        /* the run of bare words starting at j, with the stem count after each word */
+        const char *st[SYN_MAX_STEMS];
+        size_t cum[IBID_SYN_MAX_WORDS + 1], m = 0, ns = 0;
+        cum[0] = 0;
+        for (size_t i = j; i < end && m < IBID_SYN_MAX_WORDS; i++) {
+            const item *it = &p->items[i];
+            if (it->occur != -1 || it->bare < 0 || !it->node || !p->orig[it->bare])
+                break;
+            if (i > j && it->bare != p->items[i - 1].bare + 1)
+                break;
+            size_t need = stem_count(p->orig[it->bare]);
+            if (need == 0 || ns + need > SYN_MAX_STEMS)
+                break;
+            size_t k = node_stems(p->orig[it->bare], st + ns, need);
+            ns += k;
+            cum[++m] = ns;
+        }
+        size_t took = 0, group = 0;
+        for (size_t w = m; w >= 2 && !took; w--) {
+            int r = match_all(p, st, cum[w], &group);
+            if (r < 0)
+                return;
+            if (r)
+                took = w;
+        }
+        if (!took) {
+            j++;
+            continue;
+        }
+        ibid_qnode *typed = typed_run(p, j, took);
+        ibid_qnode *g = typed ? syn_node(p, group, typed) : NULL;
+        if (!g)
+            return;
+        p->items[j].node = g;
+        for (size_t i = j + 1; i < j + took; i++)
+            p->items[i].node = NULL;
+        j += took;
+    }
 }
 
 /* A quoted span: TERM (exact 1) for one word, else PHRASE (exact 1) of the words; the JOINED
@@ -912,6 +1149,11 @@ static ibid_qnode *parse_binary(parser *p, unsigned depth, lkind op, int *occur,
    (in:) are gathered into one required OR, so in:footnotes in:bibliography means either. */
 static ibid_qnode *finish_seq(parser *p, size_t base)
 {
+    if (p->syn) {
+        expand_runs(p, base);
+        if (p->status != IBID_OK)
+            return NULL;
+    }
     size_t nkind = 0;
     for (size_t i = base; i < p->nitems; i++) {
         item *it = &p->items[i];
@@ -974,6 +1216,12 @@ static ibid_qnode *parse_seq(parser *p, unsigned depth)
 
 int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query *out)
 {
+    return ibid_query_parse_syn(a, NULL, text, len, out);
+}
+
+int ibid_query_parse_syn(ibid_analyzer *a, const ibid_synonyms *syn, const char *text, size_t len,
+                         ibid_query *out)
+{
     memset(out, 0, sizeof *out);
     if (len > IBID_MAX_QUERY) {
         snprintf(out->warning, sizeof out->warning, "query longer than %d bytes", IBID_MAX_QUERY);
@@ -981,8 +1229,11 @@ int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query 
     }
     if (len > 0 && !text)
         return IBID_EINVAL;
-    parser p = {.a = a, .text = text, .len = len, .q = out, .status = IBID_OK};
+    parser p = {.a = a, .text = text, .len = len, .q = out, .status = IBID_OK,
+                .syn = ibid_synonyms_group_count(syn) ? syn : NULL};
     int rc = lex(&p);
+    if (rc == IBID_OK && p.syn && !(p.orig = calloc(p.nlx, sizeof *p.orig)))
+        rc = IBID_ENOMEM;
     if (rc != IBID_OK)
         set_error(&p, rc, NULL);
     ibid_qnode *root = NULL;
@@ -994,6 +1245,7 @@ int ibid_query_parse(ibid_analyzer *a, const char *text, size_t len, ibid_query 
     free(p.lx);
     free(p.items);
     free(p.toks);
+    free(p.orig);
     if (p.status != IBID_OK) {
         char why[sizeof out->warning];
         memcpy(why, out->warning, sizeof why);

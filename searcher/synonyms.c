@@ -1,0 +1,539 @@
+/*
+ * synonyms.c - loading a synonyms file and finding group keys in a query (see synonyms.h).
+ *
+ * Loading runs in two steps.  Parsing reads the lines, cuts each variant with the analyzer and
+ * records (key, variant, provisional group) triples; lines that share a key are merged with a
+ * union-find over the provisional groups.  Finishing renumbers the groups densely, keeps each
+ * variant once per group (by key) and sorts the keys, so lookup is a binary search.
+ *
+ * A key is the stems of a variant's parts joined by single spaces (stems are runs of letters
+ * and digits, never spaces).  ibid_synonyms_match tries the longest candidate first: queries
+ * are short and keys have at most IBID_SYN_MAX_WORDS stems, so this is cheap.
+ */
+#include "synonyms.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "index.h"
+#include "status.h"
+
+typedef struct syn_key {
+    const char *key;  /* stems joined by ' ' (arena) */
+    size_t nstems;
+    size_t group;     /* provisional while parsing, final after finish() */
+    size_t variant;   /* index into variants, or SIZE_MAX for the extra key of a compound */
+} syn_key;
+
+typedef struct syn_variant {
+    const char *text; /* trimmed, as written (arena) */
+    size_t group;
+} syn_variant;
+
+struct ibid_synonyms {
+    ibid_arena arena;
+    syn_key *keys;
+    size_t nkeys, capkeys;
+    syn_variant *variants;
+    size_t nvariants, capvariants;
+    size_t *parent;     /* union-find over provisional groups (parsing only) */
+    size_t ngroups, capgroups;
+    size_t *group_first; /* final: variants of group g are order[group_first[g]..group_first[g+1]) */
+    size_t *order;
+    size_t maxstems;
+};
+
+static size_t find_root(ibid_synonyms *s, size_t g)
+{
+    while (s->parent[g] != g) {
+        s->parent[g] = s->parent[s->parent[g]];
+        g = s->parent[g];
+    }
+    return g;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return IBID_OK;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *np = realloc(*p, nc * sz);
+    if (!np)
+        return IBID_ENOMEM;
+    *p = np;
+    *cap = nc;
+    return IBID_OK;
+}
+
+static int new_group(ibid_synonyms *s, size_t *g)
+{
+    if (grow((void **)&s->parent, &s->capgroups, s->ngroups, sizeof *s->parent) < 0)
+        return IBID_ENOMEM;
+    s->parent[s->ngroups] = s->ngroups;
+    *g = s->ngroups++;
+    return IBID_OK;
+}
+
+static int add_key(ibid_synonyms *s, const char *key, size_t len, size_t nstems, size_t group,
+                   size_t variant)
+{
+    if (grow((void **)&s->keys, &s->capkeys, s->nkeys, sizeof *s->keys) < 0)
+        return IBID_ENOMEM;
+    const char *k = ibid_arena_strndup(&s->arena, key, len);
+    if (!k)
+        return IBID_ENOMEM;
+    s->keys[s->nkeys++] = (syn_key){k, nstems, group, variant};
+    if (nstems > s->maxstems)
+        s->maxstems = nstems;
+    return IBID_OK;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+/* Cuts one variant: fills key (stems of the parts) and joined (the stem of a compound's joined
+   word when the variant is one compound, else empty).  Returns the number of parts, or <0. */
+static long analyze_variant(ibid_analyzer *a, const char *v, size_t n, ibid_buf *key, ibid_buf *joined)
+{
+    ibid_buf_clear(key);
+    ibid_buf_clear(joined);
+    ibid_analyzer_reset(a, v, n);
+    long parts = 0, njoined = 0;
+    int oom = 0;
+    for (;;) {
+        ibid_token t;
+        int rc = ibid_analyzer_next(a, &t);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+        if (t.flags & IBID_TOK_JOINED) {
+            njoined++;
+            ibid_buf_clear(joined);
+            oom |= ibid_buf_put(joined, t.term, t.term_len);
+            continue;
+        }
+        if (parts++)
+            oom |= ibid_buf_putc(key, ' ');
+        oom |= ibid_buf_put(key, t.term, t.term_len);
+    }
+    if (oom)
+        return IBID_ENOMEM;
+    if (njoined != 1)
+        ibid_buf_clear(joined); /* only a variant that is one compound gets its joined key */
+    return parts;
+}
+
+/* Parses one line (without its newline). */
+static int parse_line(ibid_synonyms *s, ibid_analyzer *a, const char *line, size_t len,
+                      const char *name, long lineno, const ibid_diag *diag, ibid_buf *key,
+                      ibid_buf *joined)
+{
+    const char *hash = memchr(line, '#', len);
+    if (hash)
+        len = (size_t)(hash - line);
+    size_t i = 0, good = 0, nvar_before = s->nvariants, nkeys_before = s->nkeys;
+    size_t g;
+    int rc;
+    while (i < len && is_space(line[i]))
+        i++;
+    if (i == len)
+        return IBID_OK; /* blank or comment */
+    if ((rc = new_group(s, &g)) < 0)
+        return rc;
+    int more = 1;
+    while (more) {
+        size_t start = i;
+        while (i < len && line[i] != '=')
+            i++;
+        more = i < len;
+        size_t end = i;
+        if (more)
+            i++; /* past '=' */
+        while (start < end && is_space(line[start]))
+            start++;
+        while (end > start && is_space(line[end - 1]))
+            end--;
+        if (start == end) {
+            ibid_diagf(diag, name, lineno, "empty variant ignored");
+            continue;
+        }
+        long parts = analyze_variant(a, line + start, end - start, key, joined);
+        if (parts < 0)
+            return (int)parts;
+        if (parts == 0) {
+            ibid_diagf(diag, name, lineno, "variant '%.*s' has no word: ignored", (int)(end - start),
+                       line + start);
+            continue;
+        }
+        if (parts > IBID_SYN_MAX_WORDS) {
+            ibid_diagf(diag, name, lineno, "variant of more than %d words ignored",
+                       IBID_SYN_MAX_WORDS);
+            continue;
+        }
+        if (grow((void **)&s->variants, &s->capvariants, s->nvariants, sizeof *s->variants) < 0)
+            return IBID_ENOMEM;
+        const char *text = ibid_arena_strndup(&s->arena, line + start, end - start);
+        if (!text)
+            return IBID_ENOMEM;
+        size_t vi = s->nvariants++;
+        s->variants[vi] = (syn_variant){text, g};
+        if ((rc = add_key(s, key->data, key->len, (size_t)parts, g, vi)) < 0)
+            return rc;
+        if (joined->len && (rc = add_key(s, joined->data, joined->len, 1, g, SIZE_MAX)) < 0)
+            return rc;
+        good++;
+    }
+    if (good < 2) {
+        ibid_diagf(diag, name, lineno, "a group needs two variants or more: line ignored");
+        s->nvariants = nvar_before;
+        s->nkeys = nkeys_before;
+    }
+    return IBID_OK;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const syn_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    /* a variant's own key before a compound's extra key, then file order */
+    return x->variant < y->variant ? -1 : x->variant > y->variant;
+}
+
+/* Merges groups that share a key, numbers them densely and builds the group lists. */
+static int finish(ibid_synonyms *s)
+{
+    if (s->nkeys > 1)
+        qsort(s->keys, s->nkeys, sizeof *s->keys, cmp_key);
+    for (size_t i = 1; i < s->nkeys; i++)
+        if (strcmp(s->keys[i].key, s->keys[i - 1].key) == 0) {
+            size_t a = find_root(s, s->keys[i].group), b = find_root(s, s->keys[i - 1].group);
+            if (a != b)
+                s->parent[a < b ? b : a] = a < b ? a : b;
+        }
+    /* dense numbers, in order of first appearance */
+    size_t *dense = malloc((s->ngroups ? s->ngroups : 1) * sizeof *dense);
+    if (!dense)
+        return IBID_ENOMEM;
+    for (size_t g = 0; g < s->ngroups; g++)
+        dense[g] = SIZE_MAX;
+    size_t nfinal = 0;
+    for (size_t v = 0; v < s->nvariants; v++) {
+        size_t r = find_root(s, s->variants[v].group);
+        if (dense[r] == SIZE_MAX)
+            dense[r] = nfinal++;
+        s->variants[v].group = dense[r];
+    }
+    /* drop duplicate keys (the first wins: variants repeated in a group are kept once) */
+    size_t k = 0;
+    for (size_t i = 0; i < s->nkeys; i++) {
+        size_t r = find_root(s, s->keys[i].group);
+        s->keys[i].group = dense[r];
+        if (k > 0 && strcmp(s->keys[k - 1].key, s->keys[i].key) == 0) {
+            /* the same key twice: the variant it names is a repeat of the first one */
+            if (s->keys[i].variant != SIZE_MAX && s->keys[k - 1].variant != s->keys[i].variant)
+                s->variants[s->keys[i].variant].text = NULL;
+            continue;
+        }
+        s->keys[k++] = s->keys[i];
+    }
+    s->nkeys = k;
+    free(dense);
+    /* group lists: counting sort of the surviving variants by group, in file order */
+    s->group_first = calloc(nfinal + 1, sizeof *s->group_first);
+    s->order = malloc((s->nvariants ? s->nvariants : 1) * sizeof *s->order);
+    if (!s->group_first || !s->order)
+        return IBID_ENOMEM;
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->variants[v].text)
+            s->group_first[s->variants[v].group + 1]++;
+    for (size_t g = 0; g < nfinal; g++)
+        s->group_first[g + 1] += s->group_first[g];
+    size_t *fill = calloc(nfinal + 1, sizeof *fill);
+    if (!fill)
+        return IBID_ENOMEM;
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->variants[v].text) {
+            size_t g = s->variants[v].group;
+            s->order[s->group_first[g] + fill[g]++] = v;
+        }
+    free(fill);
+    s->ngroups = nfinal;
+    free(s->parent);
+    s->parent = NULL;
+    s->capgroups = 0;
+    return IBID_OK;
+}
+
+int ibid_synonyms_parse(ibid_analyzer *a, const char *text, size_t len, const char *name,
+                        const ibid_diag *diag, ibid_synonyms **out)
+{
+    *out = NULL;
+    ibid_synonyms *s = calloc(1, sizeof *s);
+    if (!s)
+        return IBID_ENOMEM;
+    ibid_buf key = {0}, joined = {0};
+    int rc = IBID_OK;
+    long lineno = 0;
+    size_t i = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3; /* a byte order mark */
+    while (i < len && rc == IBID_OK) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        lineno++;
+        rc = parse_line(s, a, text + i, e - i, name, lineno, diag, &key, &joined);
+        i = e + 1;
+    }
+    ibid_buf_free(&key);
+    ibid_buf_free(&joined);
+    if (rc == IBID_OK)
+        rc = finish(s);
+    if (rc != IBID_OK) {
+        ibid_synonyms_free(s);
+        return rc;
+    }
+    *out = s;
+    return IBID_OK;
+}
+
+int ibid_synonyms_load(ibid_analyzer *a, const char *path, const ibid_diag *diag,
+                       ibid_synonyms **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? IBID_ENOENT : IBID_EIO;
+    ibid_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    int rc = IBID_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > IBID_SYN_MAX_BYTES) {
+            rc = IBID_ELIMIT;
+            break;
+        }
+        if (ibid_buf_put(&b, chunk, n) < 0) {
+            rc = IBID_ENOMEM;
+            break;
+        }
+    }
+    if (rc == IBID_OK && ferror(f))
+        rc = IBID_EIO;
+    if (fclose(f) != 0 && rc == IBID_OK)
+        rc = IBID_EIO;
+    if (rc == IBID_OK)
+        rc = ibid_synonyms_parse(a, b.data ? b.data : "", b.len, path, diag, out);
+    ibid_buf_free(&b);
+    return rc;
+}
+
+/* Appends the file at path to b (with a final newline); 1 appended, 0 absent, <0 error. */
+static int append_file(ibid_buf *b, const char *path, const ibid_diag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        ibid_diagf(diag, path, 0, "cannot read the synonyms: %s", strerror(errno));
+        return 0;
+    }
+    size_t before = b->len, n;
+    char chunk[65536];
+    int rc = 1;
+    while (rc == 1 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b->len + n > IBID_SYN_MAX_BYTES) {
+            ibid_diagf(diag, path, 0, "synonyms larger than %d bytes: ignored", IBID_SYN_MAX_BYTES);
+            rc = 0;
+        } else if (ibid_buf_put(b, chunk, n) < 0) {
+            rc = IBID_ENOMEM;
+        }
+    }
+    if (rc == 1 && ferror(f)) {
+        ibid_diagf(diag, path, 0, "cannot read the synonyms: %s", strerror(errno));
+        rc = 0;
+    }
+    fclose(f);
+    if (rc != 1) {
+        b->len = before;
+        if (b->data)
+            b->data[before] = '\0';
+    }
+    else if (b->len > before && b->data[b->len - 1] != '\n' && ibid_buf_putc(b, '\n') < 0)
+        rc = IBID_ENOMEM;
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const ibid_index *ix,
+                            const ibid_diag *diag, ibid_synonyms **out, char **found_path)
+{
+    *out = NULL;
+    if (found_path)
+        *found_path = NULL;
+    ibid_buf b = {0}, path = {0}, names = {0};
+    char **dirs = NULL;
+    size_t ndirs = 0;
+    int rc = IBID_OK, nfound = 0;
+    if (ibid_buf_puts(&path, index_path) < 0 || ibid_buf_puts(&path, IBID_SYNONYMS_SIDECAR) < 0) {
+        rc = IBID_ENOMEM;
+        goto done;
+    }
+    FILE *side = fopen(path.data, "rb");
+    if (side) {
+        fclose(side);
+        int r = append_file(&b, path.data, diag);
+        if (r < 0) {
+            rc = r;
+            goto done;
+        }
+        nfound = 1;
+        if (ibid_buf_puts(&names, path.data) < 0)
+            rc = IBID_ENOMEM;
+        goto parse;
+    }
+    /* the folders of the indexed files, each once */
+    uint32_t nf = ibid_index_file_count(ix);
+    dirs = calloc(nf ? nf : 1, sizeof *dirs);
+    if (!dirs) {
+        rc = IBID_ENOMEM;
+        goto done;
+    }
+    for (uint32_t i = 0; i < nf; i++) {
+        ibid_file_info fi;
+        if (ibid_index_file(ix, i, &fi) != IBID_OK || !fi.path)
+            continue;
+        const char *slash = strrchr(fi.path, '/');
+        size_t dl = slash ? (size_t)(slash - fi.path) + 1 : 0;
+        if (!(dirs[ndirs] = malloc(dl + 1))) {
+            rc = IBID_ENOMEM;
+            goto done;
+        }
+        memcpy(dirs[ndirs], fi.path, dl);
+        dirs[ndirs++][dl] = '\0';
+    }
+    if (ndirs > 1)
+        qsort(dirs, ndirs, sizeof *dirs, cmp_str);
+    for (size_t i = 0; i < ndirs; i++) {
+        if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
+            continue;
+        ibid_buf_clear(&path);
+        if (ibid_buf_puts(&path, dirs[i]) < 0 || ibid_buf_puts(&path, IBID_SYNONYMS_FILE) < 0) {
+            rc = IBID_ENOMEM;
+            goto done;
+        }
+        int r = append_file(&b, path.data, diag);
+        if (r < 0) {
+            rc = r;
+            goto done;
+        }
+        if (r == 1) {
+            if ((nfound++ && ibid_buf_puts(&names, ", ") < 0) || ibid_buf_puts(&names, path.data) < 0) {
+                rc = IBID_ENOMEM;
+                goto done;
+            }
+        }
+    }
+parse:
+    if (rc == IBID_OK && nfound) {
+        rc = ibid_synonyms_parse(a, b.data ? b.data : "", b.len, names.data, diag, out);
+        if (rc == IBID_OK && found_path) {
+            size_t len;
+            *found_path = ibid_buf_steal(&names, &len);
+        }
+    }
+done:
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    free(dirs);
+    ibid_buf_free(&b);
+    ibid_buf_free(&path);
+    ibid_buf_free(&names);
+    return rc;
+}
+
+void ibid_synonyms_free(ibid_synonyms *s)
+{
+    if (!s)
+        return;
+    ibid_arena_free(&s->arena);
+    free(s->keys);
+    free(s->variants);
+    free(s->parent);
+    free(s->group_first);
+    free(s->order);
+    free(s);
+}
+
+size_t ibid_synonyms_group_count(const ibid_synonyms *s) { return s ? s->ngroups : 0; }
+
+static const syn_key *find_key(const ibid_synonyms *s, const char *key)
+{
+    size_t lo = 0, hi = s->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->keys[mid].key, key);
+        if (c == 0)
+            return &s->keys[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+int ibid_synonyms_match(const ibid_synonyms *s, const char *const *stems, size_t n, size_t *k,
+                        size_t *group)
+{
+    if (!s || n == 0 || s->nkeys == 0)
+        return 0;
+    size_t max = n < s->maxstems ? n : s->maxstems;
+    /* the candidate keys share their beginning: build the longest once, cut it shorter */
+    size_t *ends = malloc(max * sizeof *ends);
+    ibid_buf key = {0};
+    int found = 0, oom = !ends;
+    for (size_t i = 0; i < max && !oom; i++) {
+        if (i)
+            oom |= ibid_buf_putc(&key, ' ');
+        oom |= ibid_buf_puts(&key, stems[i] ? stems[i] : "");
+        if (!oom)
+            ends[i] = key.len;
+    }
+    for (size_t m = max; m > 0 && !oom && !found; m--) {
+        key.data[ends[m - 1]] = '\0';
+        const syn_key *hit = find_key(s, key.data);
+        if (hit) {
+            *k = m;
+            *group = hit->group;
+            found = 1;
+        }
+    }
+    free(ends);
+    ibid_buf_free(&key);
+    return oom ? IBID_ENOMEM : found;
+}
+
+size_t ibid_synonyms_variant_count(const ibid_synonyms *s, size_t group)
+{
+    if (!s || group >= s->ngroups)
+        return 0;
+    return s->group_first[group + 1] - s->group_first[group];
+}
+
+const char *ibid_synonyms_variant(const ibid_synonyms *s, size_t group, size_t i)
+{
+    if (i >= ibid_synonyms_variant_count(s, group))
+        return NULL;
+    return s->variants[s->order[s->group_first[group] + i]].text;
+}
