@@ -4,13 +4,16 @@
  *
  * The temporary file is ".NAME.tmp.PID" in the target's directory, so the rename stays within
  * one file system and is atomic: a reader opens either the old index or the new one, never a
- * half-written file.  A killed build leaves the temporary file behind (the next build with the
- * same pid replaces it) and the old index intact.
+ * half-written file.  A killed build leaves the temporary file behind and the old index intact;
+ * the next build into the same folder removes the temporary files of the same target whose
+ * process no longer exists (remove_stale_temps), and never those of a build still running.
  */
 #include "index_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +81,41 @@ static int temp_names(const char *path, char **dir, char **tmp)
     return IBID_OK;
 }
 
+/* Removes dir/.BASE.tmp.PID files left by killed builds: PID all digits, not ours, and no
+   such process (kill(pid, 0) fails with ESRCH).  Best effort: errors are ignored, since a
+   leftover only wastes space.  (A pid reused by an unrelated process keeps its file until
+   that process ends: safe, never a live build's file removed.) */
+static void remove_stale_temps(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (name[0] != '.' || strncmp(name + 1, base, blen) != 0 || strncmp(name + 1 + blen, ".tmp.", 5) != 0)
+            continue;
+        const char *digits = name + 1 + blen + 5;
+        long pid = 0;
+        size_t k = 0;
+        for (; digits[k] >= '0' && digits[k] <= '9' && k < 10; k++)
+            pid = pid * 10 + (digits[k] - '0');
+        if (k == 0 || digits[k] != '\0' || pid <= 0 || pid > INT32_MAX || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive (or not ours to signal): maybe a build running now */
+        size_t len = strlen(dir) + strlen(name) + 2;
+        char *full = malloc(len);
+        if (!full)
+            break;
+        snprintf(full, len, "%s/%s", dir, name);
+        unlink(full);
+        free(full);
+    }
+    closedir(d);
+}
+
 static int fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -122,6 +160,8 @@ int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t
     ibid_st32(h + hlen - 8, crc_of(h, hlen - 8));
 
     int rc = IBID_EIO, fd;
+    const char *slash = strrchr(path, '/');
+    remove_stale_temps(dir, slash ? slash + 1 : path);
     unlink(tmp); /* a leftover of a killed build with our pid */
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
