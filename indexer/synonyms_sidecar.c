@@ -1,0 +1,141 @@
+/*
+ * synonyms_sidecar.c - writes INDEX.synonyms from the ibid-synonyms.txt files beside the
+ * sources (see synonyms_sidecar.h).
+ *
+ * The folders are the display paths of the sources up to their last '/', sorted and taken
+ * once.  The files are copied byte for byte (ibid-search parses them), so nothing here knows
+ * the format.
+ */
+#include "synonyms_sidecar.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "status.h"
+
+#define SYNONYMS_NAME "ibid-synonyms.txt"
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends the file at path to out; 1 appended, 0 absent, <0 error (reported). */
+static int append(ibid_buf *out, const char *path, const ibid_diag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        ibid_diagf(diag, path, 0, "cannot read: %s", strerror(errno));
+        return IBID_EIO;
+    }
+    char chunk[65536];
+    size_t n;
+    int rc = 1;
+    while (rc == 1 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (ibid_buf_put(out, chunk, n) < 0)
+            rc = IBID_ENOMEM;
+    if (rc == 1 && ferror(f)) {
+        ibid_diagf(diag, path, 0, "cannot read: %s", strerror(errno));
+        rc = IBID_EIO;
+    }
+    fclose(f);
+    if (rc == 1 && out->len && out->data[out->len - 1] != '\n' && ibid_buf_putc(out, '\n') < 0)
+        rc = IBID_ENOMEM;
+    return rc;
+}
+
+/* Writes data to path through a temporary file in the same folder, fsynced, then renamed. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    ibid_buf tmp = {0};
+    if (ibid_buf_printf(&tmp, "%s.tmpXXXXXX", path) < 0)
+        return IBID_ENOMEM;
+    int fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        ibid_buf_free(&tmp);
+        return IBID_EIO;
+    }
+    int rc = IBID_OK;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = IBID_EIO;
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (rc == IBID_OK && fsync(fd) != 0)
+        rc = IBID_EIO;
+    int saved = errno;
+    if (close(fd) != 0 && rc == IBID_OK) {
+        rc = IBID_EIO;
+        saved = errno;
+    }
+    if (rc == IBID_OK && rename(tmp.data, path) != 0) {
+        rc = IBID_EIO;
+        saved = errno;
+    }
+    if (rc != IBID_OK)
+        unlink(tmp.data);
+    ibid_buf_free(&tmp);
+    errno = saved;
+    return rc;
+}
+
+int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *sources,
+                                const ibid_diag *diag)
+{
+    ibid_buf out = {0}, path = {0};
+    char **dirs = calloc(sources->n ? sources->n : 1, sizeof *dirs);
+    size_t ndirs = 0;
+    int rc = dirs ? IBID_OK : IBID_ENOMEM;
+    for (size_t i = 0; i < sources->n && rc == IBID_OK; i++) {
+        const char *p = sources->v[i].path;
+        const char *slash = strrchr(p, '/');
+        size_t dl = slash ? (size_t)(slash - p) + 1 : 0;
+        if (!(dirs[ndirs] = malloc(dl + 1))) {
+            rc = IBID_ENOMEM;
+            break;
+        }
+        memcpy(dirs[ndirs], p, dl);
+        dirs[ndirs++][dl] = '\0';
+    }
+    if (rc == IBID_OK && ndirs > 1)
+        qsort(dirs, ndirs, sizeof *dirs, cmp_str);
+    for (size_t i = 0; i < ndirs && rc == IBID_OK; i++) {
+        if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
+            continue;
+        ibid_buf_clear(&path);
+        if (ibid_buf_puts(&path, dirs[i]) < 0 || ibid_buf_puts(&path, SYNONYMS_NAME) < 0) {
+            rc = IBID_ENOMEM;
+            break;
+        }
+        int r = append(&out, path.data, diag);
+        if (r < 0)
+            rc = r;
+    }
+    if (rc == IBID_OK) {
+        ibid_buf_clear(&path);
+        if (ibid_buf_puts(&path, index_path) < 0 || ibid_buf_puts(&path, IBID_SYNONYMS_SIDECAR_SUFFIX) < 0)
+            rc = IBID_ENOMEM;
+        else
+            rc = write_atomic(path.data, out.data ? out.data : "", out.len);
+    }
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    free(dirs);
+    int saved = errno;
+    ibid_buf_free(&out);
+    ibid_buf_free(&path);
+    errno = saved;
+    return rc;
+}
