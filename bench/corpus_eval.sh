@@ -2,7 +2,7 @@
 # corpus_eval.sh: relevance of ibid, SQLite FTS5 and Xapian on the bundled corpus/, measured with
 # the judged queries of bench/judged/.
 #
-#   bench/corpus_eval.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-j JUDGED_DIR] [-k K]
+#   bench/corpus_eval.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-j JUDGED_DIR] [-k K] [-a]
 #                        [BUILD_DIR [IBID_SEARCH_OPTION...]]
 #
 # BUILD_DIR holds ibid-index and ibid-search (default: build); every argument after it goes to
@@ -17,7 +17,8 @@
 # All engines index the same passages: ibid indexes corpus/ (`ibid-index -o OUTDIR/corpus.ibid
 # corpus/`, run from the repository root, so DOCIDs read `corpus/FILE:LINE`), the peers index
 # `ibid-index --print-passages corpus/`.  Each returns its top K (default 1000) per query; a passage
-# is relevant when its lines overlap a judged range (bench/judged_eval.py says exactly how), and
+# is relevant when its lines overlap a judged range of its kind (paragraph, or footnote and
+# bibliography entry; -a: any kind; bench/judged_eval.py says exactly how), and
 # the figures are trec_eval's (bench/releval.py).  Prints a markdown table: engine, split,
 # nDCG@10, Recall@100, MRR@10, queries.
 set -euo pipefail
@@ -33,12 +34,14 @@ K=1000
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "corpus_eval: $*" >&2; exit 2; }
 
-while getopts "e:s:o:j:k:h" opt; do
+ANY_KIND=()
+while getopts "e:s:o:j:k:ah" opt; do
   case "$opt" in
     e) ENGINES="$OPTARG" ;;
     s) SPLITS="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
     k) K="$OPTARG" ;;
+    a) ANY_KIND=(--any-kind) ;;
     j) JUDGED="$OPTARG" ;;
     *) usage ;;
   esac
@@ -101,7 +104,7 @@ for engine in ${ENGINES//,/ }; do
       split_opts=(--splits "$SPLITFILE" --split "$split")
     fi
     rows+=("$(python3 "$ROOT/bench/judged_eval.py" --passages "$PASSAGES" --qrels "$QRELS" \
-      "${split_opts[@]}" --write-run "$OUT/$engine.$split.judged.trec" \
+      "${split_opts[@]}" "${ANY_KIND[@]}" --write-run "$OUT/$engine.$split.judged.trec" \
       --write-qrels "$OUT/$split.judged.qrels" --row "$engine|$split" "$OUT/$engine.trec")")
   done
 done
