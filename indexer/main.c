@@ -188,7 +188,7 @@ int main(int argc, char **argv)
     ibid_buf out = {0};
     int status = 0, skipped = 0;
     uint64_t bytes_read = 0;
-    size_t npassages = 0;
+    size_t npassages = 0, nread = 0;
 
     if (ibid_sources_collect(&sources, argv + optind, (size_t)(argc - optind), diag) != IBID_OK)
         goto oom;
@@ -218,6 +218,7 @@ int main(int argc, char **argv)
             continue;
         }
         bytes_read += len;
+        nread++;
         const ibid_catalog_entry *ce = ibid_catalog_find(&catalog, src->path);
         ibid_parse_ctx ctx = {.file = src->path, .work = ce ? ce->title : NULL, .diag = diag};
         ibid_passage_list list = {0};
@@ -253,6 +254,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "ibid-index: write error on standard output: %s\n", strerror(errno));
             status = 2;
         }
+        goto done;
+    }
+    if (nread == 0 && skipped) {
+        /* every input was unreadable: replacing INDEX with an empty index would lose it */
+        fprintf(stderr, "ibid-index: no input could be read; %s left as it was\n", output);
+        status = 2;
         goto done;
     }
     {
