@@ -14,7 +14,10 @@
  *     read from them is bounds-checked anyway.  The block indexes are checked for monotonic
  *     offsets that end exactly at their sections' ends, so every slice is in bounds;
  *   - META sizes against every fixed-size table; string tables, file table and runs entry
- *     by entry (offsets in range, strings NUL-terminated, passages contiguous).
+ *     by entry (offsets in range, strings NUL-terminated, passages contiguous);
+ *   - not the order of the dictionary blocks: that would touch a page of every block (1-10 ms
+ *     on Gutenberg); ibid_index_verify checks it, and every scan of a block checks that its
+ *     entries increase.
  * Dictionary blocks and postings are decoded lazily with every read bounds-checked.
  */
 #include "index_impl.h"

@@ -50,6 +50,10 @@ static int next_str(dict_cur *c)
     if ((c->first ? pre != 0 : pre > c->len) || suf > IBID_MAX_TERM - pre || pre + suf == 0 ||
         suf > (size_t)(c->end - c->p))
         return IBID_ECORRUPT;
+    /* entries strictly increase and pre is the longest common prefix with the previous one:
+       the new string continues past the old one, or differs at byte pre with a larger byte */
+    if (!c->first && (suf == 0 || (pre < c->len && c->p[0] <= (uint8_t)c->s[pre])))
+        return IBID_ECORRUPT;
     memcpy(c->s + pre, c->p, suf);
     c->p += suf;
     c->len = pre + suf;
