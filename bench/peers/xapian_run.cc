@@ -1,7 +1,7 @@
 /*
 ** xapian_run.cc: Xapian as a peer of ibid, driven through its C++ API.
 **
-**   xapian_run [-k N] [--repeat R] [--db DIR] [--stats FILE.json]
+**   xapian_run [-k N] [--repeat R] [--db DIR] [--stats FILE.json] [--reuse]
 **              PASSAGES.jsonl [QUERIES.tsv]  > run.trec
 **
 ** Indexes the `text` of every passage in PASSAGES.jsonl (the output of
@@ -21,7 +21,8 @@
 ** without the stored text, postings = total term occurrences, per-query
 ** latency p50/p95/p99/mean measured in-process around parsing and running
 ** each query) go to --stats FILE as one JSON object, else to stderr.
-** Without --db the database is a temporary folder, removed at exit.
+** Without --db the database is a temporary folder, removed at exit.  With
+** --reuse and --db, an existing database is queried as it is (no index figures).
 */
 #include "peer_common.h"
 
@@ -43,7 +44,7 @@ static const char ENGINE[] = "xapian";
 static void usage()
 {
     std::fprintf(stderr, "usage: xapian_run [-k N] [--repeat R] [--db DIR] [--stats FILE.json] "
-                         "PASSAGES.jsonl [QUERIES.tsv]\n");
+                         "[--reuse] PASSAGES.jsonl [QUERIES.tsv]\n");
 }
 
 /* Removes a Xapian database folder (flat: Xapian's glass backend writes only
@@ -74,6 +75,7 @@ struct hit {
 static int run(int argc, char **argv)
 {
     long k = 10, repeat = 1;
+    bool reuse = false; /* --reuse: query the database at --db as it is, no index figures */
     const char *db_arg = nullptr, *stats_path = nullptr, *passages_path = nullptr,
                *queries_path = nullptr;
     for (int i = 1; i < argc; i++) {
@@ -86,6 +88,8 @@ static int run(int argc, char **argv)
             db_arg = argv[++i];
         } else if (std::strcmp(a, "--stats") == 0 && i + 1 < argc) {
             stats_path = argv[++i];
+        } else if (std::strcmp(a, "--reuse") == 0) {
+            reuse = true;
         } else if (std::strcmp(a, "-h") == 0 || std::strcmp(a, "--help") == 0) {
             usage();
             return 0;
@@ -100,6 +104,10 @@ static int run(int argc, char **argv)
             usage();
             return 2;
         }
+    }
+    if (reuse && db_arg == nullptr) {
+        std::fprintf(stderr, "xapian_run: --reuse needs --db DIR\n");
+        return 2;
     }
     if (passages_path == nullptr || k <= 0 || repeat <= 0 || k > 1000000 || repeat > 1000) {
         usage();
@@ -141,13 +149,14 @@ static int run(int argc, char **argv)
         remove_db = true;
     } else {
         db_path = db_arg;
-        remove_db_dir(db_path); /* always build a fresh database */
+        if (!reuse)
+            remove_db_dir(db_path); /* a fresh database unless --reuse */
     }
 
     int rc = 2;
     try {
         double w0 = peer_wall_now(), c0 = peer_cpu_now();
-        {
+        if (!reuse) {
             Xapian::WritableDatabase wdb(db_path, Xapian::DB_CREATE_OR_OVERWRITE);
             Xapian::TermGenerator tg;
             tg.set_stemmer(Xapian::Stem("english"));
@@ -163,12 +172,17 @@ static int run(int argc, char **argv)
             wdb.commit();
             wdb.close();
         }
-        st.index_wall_s = peer_wall_now() - w0;
-        st.index_cpu_s = peer_cpu_now() - c0;
-        st.index_bytes = peer_path_bytes(db_path.c_str());
-        long long docdata = peer_path_bytes((db_path + "/docdata.glass").c_str());
-        st.index_bytes_no_text =
-            (docdata >= 0 && st.index_bytes >= 0) ? st.index_bytes - docdata : -1;
+        if (reuse) {
+            st.index_wall_s = st.index_cpu_s = -1;
+            st.index_bytes = st.index_bytes_no_text = -1;
+        } else {
+            st.index_wall_s = peer_wall_now() - w0;
+            st.index_cpu_s = peer_cpu_now() - c0;
+            st.index_bytes = peer_path_bytes(db_path.c_str());
+            long long docdata = peer_path_bytes((db_path + "/docdata.glass").c_str());
+            st.index_bytes_no_text =
+                (docdata >= 0 && st.index_bytes >= 0) ? st.index_bytes - docdata : -1;
+        }
 
         Xapian::Database db(db_path);
         st.postings = (long long)db.get_total_length();
