@@ -49,6 +49,8 @@ static int block_bound(ms *s, size_t c, uint32_t d, double *bound, uint32_t *upt
         int rc = ibid_scorer_block_bound(s->cl[c], d, &s->bb_upto[c], &s->bb[c]);
         if (rc < 0)
             return rc;
+        if (s->bb_upto[c] < d || !(s->bb[c] >= 0))
+            return IBID_ECORRUPT; /* a block ending before its target: skipping would not advance */
         s->bb_from[c] = d;
     }
     *bound = s->bb[c];

@@ -219,23 +219,36 @@ static int term_settle(term_scorer *t)
         }
         if ((rc = ibid_postings_next(t->pc)) < 0)
             return rc;
+        if (ibid_postings_doc(t->pc) <= d)
+            return IBID_ECORRUPT; /* a cursor that does not move forward */
     }
 }
 
+/* The evaluation loops rely on cursors moving strictly forward: a cursor that does not (a
+   corrupt index the reader did not catch) is reported as corruption, never looped on. */
 static int term_next(ibid_scorer *s)
 {
     term_scorer *t = (term_scorer *)s;
-    if (s->doc == IBID_NO_DOC)
+    uint32_t was = s->doc;
+    if (was == IBID_NO_DOC)
         return IBID_OK;
     int rc = ibid_postings_next(t->pc);
-    return rc < 0 ? rc : term_settle(t);
+    if (rc == IBID_OK)
+        rc = term_settle(t);
+    if (rc == IBID_OK && s->doc <= was)
+        rc = IBID_ECORRUPT;
+    return rc;
 }
 
 static int term_advance(ibid_scorer *s, uint32_t target)
 {
     term_scorer *t = (term_scorer *)s;
     int rc = ibid_postings_advance(t->pc, target);
-    return rc < 0 ? rc : term_settle(t);
+    if (rc == IBID_OK)
+        rc = term_settle(t);
+    if (rc == IBID_OK && s->doc < target)
+        rc = IBID_ECORRUPT;
+    return rc;
 }
 
 static int term_score(ibid_scorer *s, double *out)
