@@ -62,6 +62,23 @@ if command -v jq >/dev/null; then
     jq -e '[.highlights[] as $h | .text[$h[0]:$h[1]] | ascii_downcase | test("potash|brazil")] | all' "$TMP/json"
 fi
 
+# --explain and the BM25 options: with k1 = 0 a term scores exactly its idf
+if command -v jq >/dev/null; then
+  "${S[@]}" --json --explain --k1 0 -n 1 potash >"$TMP/ex"
+  check "--explain: the parsed query and the terms" jq -e '.query == "potash" and (.explain | length) == 1' "$TMP/ex"
+  check "--k1 0: score = idf" jq -e '(.score - .explain[0].idf) | fabs < 0.0001' "$TMP/ex"
+  a=$("${S[@]}" --json -n 1 --b 0 potash | jq .score)
+  b=$("${S[@]}" --json -n 1 --b 1 potash | jq .score)
+  check "--b changes the scores" test "$a" != "$b"
+fi
+"${S[@]}" --k1 -1 x >/dev/null 2>&1
+expect_eq "a negative k1 exits 2" "$?" 2
+"${S[@]}" --b 1.5 x >/dev/null 2>&1
+expect_eq "b above 1 exits 2" "$?" 2
+"${S[@]}" --explain -n 1 potash >"$TMP/ext"
+check "--explain text: starts with the parsed query" sh -c "head -1 '$TMP/ext' | grep -q '^query: potash'"
+check "--explain text: explain lines" grep -q "explain: .* = potash (idf" "$TMP/ext"
+
 # --count and --offset
 n=$("${S[@]}" --count potash)
 expect_eq "--count equals the number of hits" "$n" "$("${S[@]}" --format trec -n 100000 potash | wc -l)"
