@@ -209,9 +209,10 @@ static void split_args(int argc, char **argv, char **optv, int *optc, char **wor
     *nwords = nw;
 }
 
-int main(int argc, char **argv)
+/* Reads the options (optv from split_args).  Returns -1 to go on, else the exit status
+   (--help, --version: 0; a bad option: 2, after a message on stderr). */
+static int parse_options(int optc, char **optv, ibid_search_opts *o, const char **index_path, int *color)
 {
-    ibid_diag_set_program("ibid-search");
     static const struct option longopts[] = {
         {"index", required_argument, NULL, 'i'},   {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, OPT_OFFSET}, {"count", no_argument, NULL, OPT_COUNT},
@@ -221,62 +222,52 @@ int main(int argc, char **argv)
         {"color", optional_argument, NULL, OPT_COLOR}, {"colour", optional_argument, NULL, OPT_COLOR},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
         {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE}, {NULL, 0, NULL, 0}};
-    ibid_search_opts o;
-    ibid_search_opts_default(&o);
-    const char *index_path = NULL;
-    int color = -1, c;
-    char **optv = calloc((size_t)argc + 1, sizeof *optv), **words = calloc((size_t)argc + 1, sizeof *words);
-    int optc = 0, nwords = 0;
-    if (!optv || !words) {
-        fputs("ibid-search: out of memory\n", stderr);
-        return 2;
-    }
-    split_args(argc, argv, optv, &optc, words, &nwords);
+    int c;
     while ((c = getopt_long(optc, optv, "+i:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'i': index_path = optarg; break;
+        case 'i': *index_path = optarg; break;
         case 'n':
-            if (parse_size(optarg, &o.limit) < 0) {
+            if (parse_size(optarg, &o->limit) < 0) {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "-n/--limit wants a count, not '%s'", optarg);
                 return 2;
             }
             break;
         case OPT_OFFSET:
-            if (parse_size(optarg, &o.offset) < 0) {
+            if (parse_size(optarg, &o->offset) < 0) {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "--offset wants a count, not '%s'", optarg);
                 return 2;
             }
             break;
-        case OPT_COUNT: o.count = 1; break;
-        case OPT_JSON: o.format = IBID_OUT_JSON; break;
+        case OPT_COUNT: o->count = 1; break;
+        case OPT_JSON: o->format = IBID_OUT_JSON; break;
         case OPT_FORMAT:
-            if (ibid_output_format_parse(optarg, &o.format) < 0) {
+            if (ibid_output_format_parse(optarg, &o->format) < 0) {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "unknown --format '%s' (text, json, tsv, trec, grep)",
                            optarg);
                 return 2;
             }
             break;
-        case OPT_BATCH: o.batch = 1; break;
-        case OPT_EXPLAIN: o.explain = 1; break;
+        case OPT_BATCH: o->batch = 1; break;
+        case OPT_EXPLAIN: o->explain = 1; break;
         case OPT_K1:
-            if (parse_double(optarg, 0, 1000, &o.k1) < 0) {
+            if (parse_double(optarg, 0, 1000, &o->k1) < 0) {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "--k1 wants a number >= 0, not '%s'", optarg);
                 return 2;
             }
             break;
         case OPT_B:
-            if (parse_double(optarg, 0, 1, &o.b) < 0) {
+            if (parse_double(optarg, 0, 1, &o->b) < 0) {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "--b wants a number in [0, 1], not '%s'", optarg);
                 return 2;
             }
             break;
         case OPT_COLOR:
             if (!optarg || strcmp(optarg, "always") == 0)
-                color = 1;
+                *color = 1;
             else if (strcmp(optarg, "never") == 0)
-                color = 0;
+                *color = 0;
             else if (strcmp(optarg, "auto") == 0)
-                color = -1;
+                *color = -1;
             else {
                 ibid_diagf(&ibid_diag_stderr, NULL, 0, "--color wants auto, always or never, not '%s'", optarg);
                 return 2;
@@ -284,9 +275,32 @@ int main(int argc, char **argv)
             break;
         case 'h': fputs(usage_text, stdout); return 0;
         case OPT_VERSION: printf("ibid-search %s\n", IBID_VERSION); return 0;
-        case OPT_EXHAUSTIVE: o.exhaustive = 1; break;
+        case OPT_EXHAUSTIVE: o->exhaustive = 1; break;
         default: fputs("Try 'ibid-search --help'.\n", stderr); return 2;
         }
+    }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    ibid_diag_set_program("ibid-search");
+    ibid_search_opts o;
+    ibid_search_opts_default(&o);
+    const char *index_path = NULL;
+    int color = -1;
+    char **optv = calloc((size_t)argc + 1, sizeof *optv), **words = calloc((size_t)argc + 1, sizeof *words);
+    int optc = 0, nwords = 0;
+    if (!optv || !words) {
+        fputs("ibid-search: out of memory\n", stderr);
+        return 2;
+    }
+    split_args(argc, argv, optv, &optc, words, &nwords);
+    int early = parse_options(optc, optv, &o, &index_path, &color);
+    if (early >= 0) {
+        free(optv);
+        free(words);
+        return early;
     }
     o.color = color < 0 ? color_auto() : color;
     if (o.format != IBID_OUT_TEXT && o.format != IBID_OUT_GREP)
@@ -298,6 +312,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < nwords; i++)
         if ((i > 0 && ibid_buf_putc(&query, ' ') < 0) || ibid_buf_puts(&query, words[i]) < 0) {
             ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
+            ibid_buf_free(&query);
+            free(optv);
+            free(words);
             return 2;
         }
     free(optv);
