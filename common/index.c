@@ -14,7 +14,7 @@
  *     read from them is bounds-checked anyway.  The block indexes are checked for monotonic
  *     offsets that end exactly at their sections' ends, so every slice is in bounds;
  *   - META sizes against every fixed-size table; string tables, file table and runs entry
- *     by entry (offsets in range, strings NUL-terminated, passages contiguous);
+ *     by entry (offsets in range, strings NUL-terminated valid UTF-8, passages contiguous);
  *   - not the order of the dictionary blocks: that would touch a page of every block (1-10 ms
  *     on Gutenberg); ibid_index_verify checks it, and every scan of a block checks that its
  *     entries increase.
@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "bitpack.h"
@@ -45,6 +46,25 @@ int ibid_ix_corrupt(char *err, size_t errlen, const char *fmt, ...)
         va_end(ap);
     }
     return IBID_ECORRUPT;
+}
+
+int ibid_ix_valid_text(const uint8_t *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) { /* ASCII fast path */
+            if (s[i] == 0)
+                return 0;
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t r = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (r <= 0)
+            return 0;
+        i += (size_t)r;
+    }
+    return 1;
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -118,7 +138,7 @@ static int check_strings(const ibid_sec *s, uint32_t count, const uint8_t **str,
         return ibid_ix_corrupt(err, errlen, "%s table: bad first offset", what);
     for (uint32_t i = 1; i <= count; i++) {
         uint32_t o = ibid_le32(offs + 4 * (size_t)i);
-        if (o <= prev || o > slen || data[o - 1] != 0)
+        if (o <= prev || o > slen || data[o - 1] != 0 || !ibid_ix_valid_text(data + prev, o - 1 - prev))
             return ibid_ix_corrupt(err, errlen, "%s table: bad string %u", what, i - 1);
         prev = o;
     }
@@ -204,7 +224,7 @@ static int check_tables(ibid_index *ix, char *err, size_t errlen)
         uint32_t first = ibid_le32(r + 24), count = ibid_le32(r + 28);
         uint64_t poff = ibid_le32(r + 32), plen = ibid_le32(r + 36);
         if (first != next || poff + plen >= ix->files_strlen ||
-            ix->files_str[poff + plen] != 0)
+            ix->files_str[poff + plen] != 0 || !ibid_ix_valid_text(ix->files_str + poff, plen))
             return ibid_ix_corrupt(err, errlen, "FILES: bad record %u", i);
         next += count;
     }

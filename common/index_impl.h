@@ -31,6 +31,10 @@ struct ibid_index {
     uint64_t works_strlen, chaps_strlen, files_strlen;
 };
 
+/* 1 when s[0..len) is valid UTF-8 with no NUL byte (strings handed out must be printable as
+   JSON and C strings, even from a forged file). */
+int ibid_ix_valid_text(const uint8_t *s, size_t len);
+
 /* Writes "reason" into err and returns IBID_ECORRUPT. */
 int ibid_ix_corrupt(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

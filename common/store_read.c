@@ -9,7 +9,8 @@
  * same block or by inflating one more.
  *
  * Every count and length in a block is checked against the inflated size; the inflated size
- * must match the index exactly; a zlib error is corruption.
+ * must match the index exactly; a zlib error is corruption; every string must be valid UTF-8
+ * without NUL bytes.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -153,6 +154,8 @@ static int next_cite(rd *r, raw_cite *c)
     if (c->tag == 1) {
         c->len = rd32(r);
         c->text = rd_bytes(r, c->len);
+        if (!r->bad && !ibid_ix_valid_text(c->text, c->len))
+            return IBID_ECORRUPT;
     }
     return r->bad || c->footnote > INT_MAX ? IBID_ECORRUPT : IBID_OK;
 }
@@ -186,7 +189,8 @@ static int parse_record(const ibid_index *ix, const uint8_t *p, uint32_t len, ra
     out->id = rd_bytes(&r, out->id_len);
     out->text_len = rd32(&r);
     out->text = rd_bytes(&r, out->text_len);
-    if (r.bad || r.p != r.end)
+    if (r.bad || r.p != r.end || !ibid_ix_valid_text(out->id, out->id_len) ||
+        !ibid_ix_valid_text(out->text, out->text_len))
         return IBID_ECORRUPT;
     return IBID_OK;
 }
