@@ -1,7 +1,8 @@
 /*
  * search.c - one query end to end (see search.h): parse (query.h) -> plan (plan.h) ->
  * evaluate into a top-k heap (collect.h) -> fetch the hits from the passage store (index.h)
- * -> highlight and cut snippets (snippet.h) -> format (output.h).
+ * -> make its strings valid UTF-8 -> highlight and cut snippets (snippet.h) -> format
+ * (output.h).
  *
  * --explain prints the parsed query (ibid_query_format), then re-plans the query and walks
  * the fresh tree over the hits in passage order, asking each scoring leaf that matches for its
@@ -11,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "analyze.h"
 #include "collect.h"
@@ -119,6 +121,71 @@ static int count_of(ibid_searcher *s, const ibid_query *q, uint64_t *n)
     return rc;
 }
 
+/* s as valid UTF-8: s itself when it is, else a copy in a with every invalid byte replaced
+   by U+FFFD (JSON and terminals need valid UTF-8; a damaged index could hold anything).
+   *oom is set when the copy fails. */
+static const char *clean_utf8(ibid_arena *a, const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s), i = 0;
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+    utf8proc_int32_t cp;
+    while (i < n) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_ssize_t l = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (l <= 0)
+            break;
+        i += (size_t)l;
+    }
+    if (i == n)
+        return s;
+    char *out = ibid_arena_alloc(a, 3 * n + 1), *o = out;
+    if (!out) {
+        *oom = 1;
+        return s;
+    }
+    for (i = 0; i < n;) {
+        utf8proc_ssize_t l = u[i] < 0x80 ? 1 : utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (l > 0) {
+            memcpy(o, s + i, (size_t)l);
+            o += l;
+            i += (size_t)l;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Makes every string of p valid UTF-8 (copies in a when needed).  IBID_OK or IBID_ENOMEM. */
+static int clean_passage(ibid_arena *a, ibid_passage *p)
+{
+    int oom = 0;
+    p->file = clean_utf8(a, p->file, &oom);
+    p->work = clean_utf8(a, p->work, &oom);
+    p->chapter = clean_utf8(a, p->chapter, &oom);
+    p->id = clean_utf8(a, p->id, &oom);
+    p->text = clean_utf8(a, p->text ? p->text : "", &oom);
+    if (p->ncites && p->cites) {
+        ibid_cite *c = ibid_arena_alloc(a, p->ncites * sizeof *c);
+        if (!c)
+            return IBID_ENOMEM;
+        for (size_t i = 0; i < p->ncites; i++) {
+            c[i] = p->cites[i];
+            c[i].text = clean_utf8(a, c[i].text, &oom);
+        }
+        p->cites = c;
+    }
+    return oom ? IBID_ENOMEM : IBID_OK;
+}
+
 typedef struct explain_job {
     uint32_t pid;
     size_t hit; /* index into the hit array */
@@ -188,6 +255,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     ibid_highlighter *hl = NULL;
     ibid_ranges ranges = {0};
     ibid_buf parsed = {0};
+    ibid_arena clean = {0}; /* cleaned copies of the current hit's strings */
     if ((rc = ibid_topk_init(&top, want_one ? 1 : k)) < 0)
         goto done;
     if ((rc = topk_of(s, &q, s->o.exhaustive, &top)) < 0)
@@ -228,7 +296,12 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
             ibid_stored_passage_free(&sp);
             goto done;
         }
-        const char *t = sp.p.text ? sp.p.text : "";
+        ibid_arena_free(&clean);
+        if ((rc = clean_passage(&clean, &sp.p)) < 0) {
+            ibid_stored_passage_free(&sp);
+            goto done;
+        }
+        const char *t = sp.p.text;
         size_t tl = strlen(t), ss = 0, se = tl;
         int need_snip = s->o.format == IBID_OUT_TEXT || s->o.format == IBID_OUT_JSON ||
                         (s->o.format == IBID_OUT_GREP && s->o.color);
@@ -241,8 +314,6 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         } else {
             ranges.n = 0;
         }
-        if (!sp.p.text)
-            sp.p.text = "";
         ibid_out_hit h = {qid, first + i + 1, top.v[first + i].score, &sp.p, ss, se, &ranges,
                           ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL};
         rc = ibid_output_hit(out, s->o.format, &h, s->o.color);
@@ -258,6 +329,7 @@ done:
     }
     ibid_ranges_free(&ranges);
     ibid_buf_free(&parsed);
+    ibid_arena_free(&clean);
     ibid_highlighter_free(hl);
     ibid_eval_free(&exev);
     ibid_topk_free(&top);
