@@ -219,8 +219,10 @@ static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
     return IBID_OK;
 }
 
-/* Analyses and inverts one passage's text; returns its length in tokens via *len. */
-static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, uint32_t *len)
+/* Analyses and inverts one passage's text; returns its length in tokens via *len.  Words at
+   positions IBID_IDX_MAX_POS and beyond are not indexed (*cut is set; the text is stored whole):
+   one hostile file must not make the whole build fail. */
+static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, uint32_t *len, int *cut)
 {
     ibid_token tok;
     size_t ntok = 0, ntouched = 0;
@@ -231,8 +233,10 @@ static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, 
         if (tok.form_len == 0 || tok.form_len > IBID_MAX_TERM || tok.term_len == 0 ||
             tok.term_len > IBID_MAX_TERM)
             continue;
-        if (tok.pos >= IBID_IDX_MAX_POS)
-            return IBID_ELIMIT;
+        if (tok.pos >= IBID_IDX_MAX_POS) {
+            *cut = 1;
+            break;
+        }
         int64_t f = form_of(b, &tok);
         if (f < 0)
             return (int)f;
@@ -409,8 +413,12 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
         if (rc == IBID_OK && tlen > IBID_IDX_MAX_PASSAGE_BYTES)
             rc = IBID_ELIMIT;
         uint32_t len = 0;
+        int cut = 0;
         if (rc == IBID_OK)
-            rc = invert(b, pid, text, tlen, &len);
+            rc = invert(b, pid, text, tlen, &len, &cut);
+        if (rc == IBID_OK && cut)
+            ibid_diagf(b->diag, p->file, p->line, "passage of more than %u words: the words after that are not indexed",
+                       (unsigned)IBID_IDX_MAX_POS);
         if (rc == IBID_OK) {
             b->lens[pid] = len;
             b->lines[pid] = nonneg(p->line);
