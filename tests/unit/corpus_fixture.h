@@ -1,9 +1,16 @@
-/* corpus_fixture.h - for the search-quality tests: builds an index of the bundled corpus/
- * (IBID_SOURCE_DIR/corpus, every file, as ibid-index would) in a temporary folder.
- * Header-only (static functions): include it in one test file. */
+/* corpus_fixture.h - fixtures for the unit tests: fixture_slurp() reads a whole file (a corpus
+ * text, a SciFact or Gutenberg file) and corpus_fixture_build() builds an index of the bundled
+ * corpus/ (IBID_SOURCE_DIR/corpus, every file, as ibid-index would) in a temporary folder.
+ * Header-only (static inline functions, so a test may use either or both); include it after
+ * <cmocka.h> or on its own (it includes cmocka's prerequisites). */
 #ifndef IBID_TEST_CORPUS_FIXTURE_H
 #define IBID_TEST_CORPUS_FIXTURE_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +21,28 @@
 #include "source.h"
 #include "status.h"
 
+/* Reads the whole file at path into a malloc'd, NUL-terminated buffer (caller frees);
+   *len gets its length without the NUL.  Fails the running test on any error. */
+static inline char *fixture_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    assert_int_equal(fclose(f), 0);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
 /* Writes the index of corpus/ to dir/corpus.ibid (path gets the file name, cap bytes).
    Returns IBID_OK or an error status. */
-static int corpus_fixture_build(const char *dir, char *path, size_t cap)
+static inline int corpus_fixture_build(const char *dir, char *path, size_t cap)
 {
     snprintf(path, cap, "%s/corpus.ibid", dir);
     char *paths[] = {(char *)IBID_SOURCE_DIR "/corpus"};

@@ -18,6 +18,7 @@
 #include <utf8proc.h>
 
 #include "analyze.h"
+#include "corpus_fixture.h"
 #include "status.h"
 
 #define CORPUS IBID_SOURCE_DIR "/corpus/"
@@ -46,29 +47,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Reads a whole file (NUL-terminated); *len gets its length. Fails the test on error. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    assert_int_equal(fclose(f), 0);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 /* Line n (1-based) of a corpus file, without its newline, into out (cap bytes). */
 static const char *corpus_line(const char *path, long n, char *out, size_t cap)
 {
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = fixture_slurp(path, &len);
     const char *p = text;
     for (long i = 1; i < n; i++) {
         p = strchr(p, '\n');
@@ -376,7 +359,7 @@ static void offsets_map_back_to_input(void **state)
     const char *files[] = {F000, F001, F002, F003, F004};
     for (size_t fi = 0; fi < 5; fi++) {
         size_t len;
-        char *text = slurp(files[fi], &len);
+        char *text = fixture_slurp(files[fi], &len);
         ibid_analyzer_reset(an, text, len);
         ibid_token t;
         int r;

@@ -11,28 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus_fixture.h"
 #include "parse.h"
 #include "passage.h"
 #include "status.h"
 
 #define SCIFACT IBID_SHARED_DIR "/eval/scifact/docs.jsonl"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    assert_int_equal(fclose(f), 0);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
 
 /* Collects diagnostics: how many, and the line of each (up to 32). */
 typedef struct seen {
@@ -57,7 +41,7 @@ static void scifact_5183_documents_with_ids(void **state)
 {
     (void)state;
     size_t len;
-    char *buf = slurp(SCIFACT, &len);
+    char *buf = fixture_slurp(SCIFACT, &len);
     seen s = {0};
     ibid_diag d = {collect, &s};
     ibid_parse_ctx ctx = {"docs.jsonl", NULL, &d};

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus_fixture.h"
 #include "parse.h"
 #include "passage.h"
 #include "status.h"
@@ -25,28 +26,11 @@
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    assert_int_equal(fclose(f), 0);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 /* Appends lines a..b (1-based, inclusive) of 002 to out, each with its "\n". */
 static void cut(ibid_buf *out, long a, long b)
 {
     size_t len;
-    char *text = slurp(F002, &len);
+    char *text = fixture_slurp(F002, &len);
     const char *p = text;
     for (long i = 1; i < a; i++) {
         p = strchr(p, '\n');
@@ -78,7 +62,7 @@ static int setup(void **state)
 {
     (void)state;
     size_t len;
-    char *buf = slurp(F002, &len);
+    char *buf = fixture_slurp(F002, &len);
     ibid_parse_ctx ctx = {NAME002, NULL, NULL};
     int rc = ibid_parse_markdown(&ctx, buf, len, &whole);
     free(buf);
@@ -599,7 +583,7 @@ static void crlf_gives_the_same_passages(void **state)
 {
     (void)state;
     size_t len;
-    char *buf = slurp(F002, &len);
+    char *buf = fixture_slurp(F002, &len);
     ibid_buf crlf = {0};
     for (size_t i = 0; i < len; i++) {
         if (buf[i] == '\n')

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "corpus_fixture.h"
 #include "parse.h"
 #include "status.h"
 
@@ -39,23 +40,6 @@ static void parse_str(const char *text, ibid_passage_list *out)
     assert_int_equal(parse_buf("corpus/snippet.txt", NULL, text, strlen(text), out), IBID_OK);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* The parsed corpus files, parsed once. */
 static const char *const corpus_names[4] = {F000, F001, F003, F004};
 static ibid_passage_list corpus[4];
@@ -68,7 +52,7 @@ static int setup_corpus(void **state)
         snprintf(path, sizeof path, "%s/corpus/%s", IBID_SOURCE_DIR, corpus_names[i]);
         snprintf(disp, sizeof disp, "corpus/%s", corpus_names[i]);
         size_t len;
-        char *buf = read_file(path, &len);
+        char *buf = fixture_slurp(path, &len);
         memset(&corpus[i], 0, sizeof corpus[i]);
         int rc = parse_buf(disp, NULL, buf, len, &corpus[i]);
         free(buf);
@@ -814,7 +798,7 @@ static void test_crlf(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/corpus/%s", IBID_SOURCE_DIR, F001);
     size_t len;
-    char *buf = read_file(path, &len);
+    char *buf = fixture_slurp(path, &len);
     size_t lines = 0;
     for (size_t i = 0; i < len; i++)
         lines += buf[i] == '\n';

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "corpus_fixture.h"
 #include "parse.h"
 #include "passage.h"
 #include "status.h"
@@ -22,27 +23,10 @@
 #define DARWIN GUT "Darwin_Charles/Geological_Observations_on_South_America.txt"
 #define ILLUSIONS GUT "Balzac_Honore_de/Lost_Illusions.txt"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    assert_int_equal(fclose(f), 0);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 static ibid_passage_list parse_file(const char *path, const char *work)
 {
     size_t len;
-    char *buf = slurp(path, &len);
+    char *buf = fixture_slurp(path, &len);
     ibid_passage_list l = {0};
     ibid_parse_ctx ctx = {path, work, NULL};
     assert_int_equal(ibid_parse_plain(&ctx, buf, len, &l), IBID_OK);

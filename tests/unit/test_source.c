@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "corpus_fixture.h"
 #include "parse.h"
 #include "source.h"
 
@@ -197,21 +198,6 @@ static void catalog_later_entry_wins_and_bad_lines_reported(void **state)
     ibid_catalog_free(&cat);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static void detects_the_formats_of_the_real_files(void **state)
 {
     (void)state;
@@ -230,7 +216,7 @@ static void detects_the_formats_of_the_real_files(void **state)
             continue;
         }
         size_t len;
-        char *b = slurp(cases[i].path, &len);
+        char *b = fixture_slurp(cases[i].path, &len);
         ibid_format f = ibid_detect_format(b, len, cases[i].path);
         if (f != cases[i].f)
             fail_msg("%s detected as %s", cases[i].path, ibid_format_name(f));
