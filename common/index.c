@@ -284,6 +284,11 @@ static int check_tables(ibid_index *ix, char *err, size_t errlen)
                  : (first >= ix->npass || off >= ix->sec[IBID_SEC_STORE].len || ulen == 0 ||
                     ulen > IBID_IDX_MAX_PASSAGE_BYTES + (1u << 20)))
             return ibid_ix_corrupt(err, errlen, "STOREIDX: entry %u out of bounds", b);
+        /* deflate expands at most 1032:1, so a block's size cannot exceed 1032 times its
+           compressed bytes: a forged size would make every read allocate up to 1 GiB */
+        if (b > 0 && ibid_le32(e - IBID_STOREIDX_ENTRY + 4) >
+                         (off - ibid_le64(e - IBID_STOREIDX_ENTRY + 8)) * 1032 + 64)
+            return ibid_ix_corrupt(err, errlen, "STOREIDX: block %u larger than its data allows", b - 1);
     }
     return IBID_OK;
 }
