@@ -20,6 +20,7 @@
 
 #include "parse.h"
 #include "parse_pdftext_int.h"
+#include "parse_util.h"
 #include "status.h"
 
 typedef struct builder {
@@ -187,18 +188,6 @@ static int emit_paragraphs(builder *b)
     return IBID_OK;
 }
 
-static int cmp_passage(const void *a, const void *b)
-{
-    const ibid_passage *x = a, *y = b;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->footnote != y->footnote)
-        return x->footnote < y->footnote ? -1 : 1;
-    return 0;
-}
-
 int ibid_parse_pdftext(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibid_passage_list *out)
 {
     pt_doc doc;
@@ -240,8 +229,8 @@ int ibid_parse_pdftext(const ibid_parse_ctx *ctx, const char *buf, size_t len, i
         rc = emit_notes(b);
     if (!rc)
         rc = emit_paragraphs(b);
-    if (!rc && out->n - start > 1)
-        qsort(out->v + start, out->n - start, sizeof *out->v, cmp_passage);
+    if (!rc)
+        ibid_passages_sort_from(out, start);
     ibid_buf_free(&b->tmp);
     free(b);
     pt_doc_free(&doc);

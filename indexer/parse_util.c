@@ -1,7 +1,7 @@
 /*
- * parse_util.c - helpers shared by the Markdown, plain-text and JSON Lines parsers: splitting a
- * buffer into lines, sorting one file's passages into source order, choosing the work title and
- * telling whether a clean text ends a sentence.  See parse_util.h.
+ * parse_util.c - helpers shared by the parsers: splitting a buffer into lines, sorting one
+ * file's passages into source order, choosing the work title and telling whether a clean text
+ * ends a sentence.  See parse_util.h.
  */
 #include "parse_util.h"
 
@@ -42,22 +42,13 @@ int ibid_split_lines(const char *buf, size_t len, ibid_line **lines, size_t *n)
     return IBID_OK;
 }
 
-static int cmp_passage(const void *a, const void *b)
-{
-    const ibid_passage *x = a, *y = b;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->footnote != y->footnote)
-        return x->footnote < y->footnote ? -1 : 1;
-    return 0;
-}
-
 void ibid_passages_sort_from(ibid_passage_list *list, size_t start)
 {
-    if (start < list->n && list->n - start > 1)
-        qsort(list->v + start, list->n - start, sizeof *list->v, cmp_passage);
+    if (start >= list->n)
+        return;
+    /* A view of the tail (no arena of its own): ibid_passages_sort keeps the one order. */
+    ibid_passage_list tail = {.v = list->v + start, .n = list->n - start, .cap = list->n - start};
+    ibid_passages_sort(&tail);
 }
 
 const char *ibid_pick_work(const ibid_parse_ctx *ctx, ibid_arena *arena, const char *found)

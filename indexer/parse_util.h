@@ -1,8 +1,10 @@
 /*
- * parse_util.h - small helpers shared by the Markdown, plain-text and JSON Lines parsers.
+ * parse_util.h - small helpers shared by the parsers (Markdown, plain text, JSON Lines; the
+ * PDF-text parser uses the sorting).
  *
- * Internal to indexer/ (not a contract between helpers).  Nothing here allocates except through
- * the ibid_buf or arena it is given; every function that can fail returns IBID_OK or IBID_ENOMEM.
+ * Internal to indexer/ (not a contract between helpers).  Nothing here allocates except
+ * ibid_split_lines (an array the caller frees) and ibid_pick_work (in the arena it is given);
+ * the first returns IBID_OK or IBID_ENOMEM, the second NULL when out of memory.
  */
 #ifndef IBID_PARSE_UTIL_H
 #define IBID_PARSE_UTIL_H
@@ -21,7 +23,8 @@ typedef struct ibid_line {
    *lines is malloc'd (caller frees) and *n receives the count.  Returns IBID_OK or IBID_ENOMEM. */
 int ibid_split_lines(const char *buf, size_t len, ibid_line **lines, size_t *n);
 
-/* Sorts list->v[start .. n) by (line, kind, footnote), leaving earlier passages alone. */
+/* Sorts list->v[start .. n) by (line, kind, footnote) as ibid_passages_sort does, leaving
+   earlier passages alone. */
 void ibid_passages_sort_from(ibid_passage_list *list, size_t start);
 
 /* The work title: ctx->work when set, else found (a title the text gives) when non-NULL and
