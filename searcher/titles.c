@@ -1,11 +1,11 @@
 /*
  * titles.c - the title field (see titles.h).
  *
- * Building: every work name and chapter name is cut once; its distinct stems go into one list
- * of (stem hash, owner) entries, owner = work id or (chapter id | CHAPTER_BIT), sorted by hash.
- * A pass over the passages' metadata cuts the id space into runs of consecutive passages with
- * the same work and chapter; each run is recorded for its work and for its chapter (run lists
- * indexed by owner, in CSR form).  A lookup finds the owners of a stem (comparing the stem
+ * Building: every work name (and, with IBID_TITLES_CHAPTERS, every chapter name) is cut once;
+ * its distinct stems go into one list of (stem hash, owner) entries, owner = work id or
+ * nworks + chapter id, sorted by hash.  A pass over the passages' metadata cuts the id space
+ * into runs of consecutive passages with the same work and chapter; each run is recorded for
+ * its work and for its chapter (run lists indexed by owner, in CSR form).  A lookup finds the owners of a stem (comparing the stem
  * itself, not only its hash), gathers their runs, sorts and merges them.
  *
  * The scorer walks the runs; its score is a constant, so max_score is exact.
@@ -88,7 +88,7 @@ static int add_name(ibid_titles *t, ibid_analyzer *an, const char *name, uint32_
     }
 }
 
-int ibid_titles_build(const ibid_index *ix, ibid_analyzer *an, ibid_titles **out)
+int ibid_titles_build(const ibid_index *ix, ibid_analyzer *an, unsigned flags, ibid_titles **out)
 {
     *out = NULL;
     ibid_titles *t = calloc(1, sizeof *t);
@@ -104,7 +104,7 @@ int ibid_titles_build(const ibid_index *ix, ibid_analyzer *an, ibid_titles **out
     t->nowners = nw + nc;
     for (uint32_t w = 0; w < nw && rc == IBID_OK; w++)
         rc = add_name(t, an, ibid_index_work_name(ix, w), w, &cap);
-    for (uint32_t c = 0; c < nc && rc == IBID_OK; c++)
+    for (uint32_t c = 0; c < nc && rc == IBID_OK && (flags & IBID_TITLES_CHAPTERS); c++)
         rc = add_name(t, an, ibid_index_chapter_name(ix, c), nw + c, &cap);
     if (rc == IBID_OK && t->nos > 1)
         qsort(t->os, t->nos, sizeof *t->os, cmp_os);

@@ -1,0 +1,128 @@
+/* test_titles.c - the title field (searcher/titles.c) on the bundled corpus: chapter titles
+ * (001:1395 "Belarus-Vietnam: dynamics determines new reserves"), work titles (the file names
+ * when there is no catalog), merged runs, and the runs scorer's protocol. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "corpus_fixture.h"
+#include "index.h"
+#include "status.h"
+#include "titles.h"
+
+static char tmpdir[256], ixpath[300];
+static ibid_index *ix;
+static ibid_analyzer *an;
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ibid_test_titles_XXXXXX");
+    if (!mkdtemp(tmpdir) || corpus_fixture_build(tmpdir, ixpath, sizeof ixpath) != IBID_OK)
+        return -1;
+    char err[200];
+    if (ibid_index_open(ixpath, &ix, err, sizeof err) < 0)
+        return -1;
+    an = ibid_analyzer_new();
+    return an ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ibid_analyzer_free(an);
+    ibid_index_close(ix);
+    unlink(ixpath);
+    rmdir(tmpdir);
+    return 0;
+}
+
+static void test_chapters_and_works(void **state)
+{
+    (void)state;
+    ibid_titles *t = NULL;
+    assert_int_equal(ibid_titles_build(ix, an, IBID_TITLES_CHAPTERS, &t), IBID_OK);
+    ibid_pid_run *r = NULL;
+    long n = ibid_titles_runs(t, "vietnam", 7, &r);
+    assert_true(n >= 1);
+    /* every passage of every run stands in a chapter whose title names Vietnam; runs are
+       sorted and disjoint */
+    size_t total = 0;
+    for (long i = 0; i < n; i++) {
+        assert_true(r[i].first <= r[i].last);
+        if (i > 0)
+            assert_true(r[i].first > r[i - 1].last + 1);
+        for (uint32_t p = r[i].first; p <= r[i].last; p++) {
+            ibid_passage_meta m;
+            assert_int_equal(ibid_index_passage_meta(ix, p, &m), IBID_OK);
+            assert_int_not_equal(m.chapter_id, UINT32_MAX);
+            assert_non_null(strstr(ibid_index_chapter_name(ix, m.chapter_id), "Vietnam"));
+            total++;
+        }
+    }
+    /* and no passage outside the runs does */
+    size_t all = 0;
+    for (uint32_t p = 0; p < ibid_index_passage_count(ix); p++) {
+        ibid_passage_meta m;
+        assert_int_equal(ibid_index_passage_meta(ix, p, &m), IBID_OK);
+        if (m.chapter_id != UINT32_MAX && strstr(ibid_index_chapter_name(ix, m.chapter_id), "Vietnam"))
+            all++;
+    }
+    assert_int_equal(total, all);
+    free(r);
+    assert_int_equal(ibid_titles_runs(t, "nosuchstem", 10, &r), 0);
+    assert_null(r);
+    ibid_titles_free(t);
+
+    /* works only: the works are named after the files (000_b36bc166d576b6e2...) */
+    assert_int_equal(ibid_titles_build(ix, an, 0, &t), IBID_OK);
+    assert_int_equal(ibid_titles_runs(t, "vietnam", 7, &r), 0);
+    n = ibid_titles_runs(t, "000", 3, &r);
+    assert_int_equal(n, 1); /* the whole of 000, one run */
+    assert_int_equal(r[0].first, 0);
+    free(r);
+    ibid_titles_free(t);
+}
+
+static void test_runs_scorer(void **state)
+{
+    (void)state;
+    ibid_eval ev;
+    ibid_eval_init(&ev, ix, 0.9, 0.4);
+    ibid_pid_run runs[] = {{2, 4}, {10, 10}};
+    int rc = IBID_OK;
+    ibid_scorer *s = ibid_scorer_runs(&ev, runs, 2, 1.5, "title:x", &rc);
+    assert_non_null(s);
+    assert_int_equal(s->doc, 2);
+    assert_true(s->max_score == 1.5);
+    double sc;
+    assert_int_equal(ibid_scorer_score(s, &sc), IBID_OK);
+    assert_true(sc == 1.5);
+    assert_int_equal(ibid_scorer_next(s), IBID_OK);
+    assert_int_equal(s->doc, 3);
+    assert_int_equal(ibid_scorer_advance(s, 5), IBID_OK);
+    assert_int_equal(s->doc, 10);
+    assert_int_equal(ibid_scorer_advance(s, 7), IBID_OK); /* never backwards */
+    assert_int_equal(s->doc, 10);
+    assert_int_equal(ibid_scorer_next(s), IBID_OK);
+    assert_int_equal(s->doc, IBID_NO_DOC);
+    ibid_scorer *e = ibid_scorer_runs(&ev, NULL, 0, 1.0, "none", &rc);
+    assert_int_equal(e->doc, IBID_NO_DOC);
+    ibid_eval_free(&ev);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chapters_and_works),
+        cmocka_unit_test(test_runs_scorer),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
