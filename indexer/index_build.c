@@ -220,8 +220,10 @@ static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
 }
 
 /* Analyses and inverts one passage's text; returns its length in tokens via *len.  Words at
-   positions IBID_IDX_MAX_POS and beyond are not indexed (*cut is set; the text is stored whole):
-   one hostile file must not make the whole build fail. */
+   positions IBID_IDX_MAX_POS and beyond are not indexed (*cut gets CUT_POSITIONS; the text is
+   stored whole), nor are new spellings of a stem that has IBID_IDX_MAX_FORMS already (*cut gets
+   CUT_FORMS; their positions count): one hostile file must not make the whole build fail. */
+enum { CUT_POSITIONS = 1, CUT_FORMS = 2 };
 static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, uint32_t *len, int *cut)
 {
     ibid_token tok;
@@ -234,10 +236,14 @@ static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, 
             tok.term_len > IBID_MAX_TERM)
             continue;
         if (tok.pos >= IBID_IDX_MAX_POS) {
-            *cut = 1;
+            *cut |= CUT_POSITIONS;
             break;
         }
         int64_t f = form_of(b, &tok);
+        if (f == IBID_ELIMIT) { /* the stem has IBID_IDX_MAX_FORMS spellings (form_of changed nothing) */
+            *cut |= CUT_FORMS;
+            continue;
+        }
         if (f < 0)
             return (int)f;
         if (!(tok.flags & IBID_TOK_JOINED))
@@ -381,7 +387,7 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
     if (nfns > 1)
         qsort(fns, nfns, sizeof *fns, cmp_fn_ref);
 
-    int rc = IBID_OK;
+    int rc = IBID_OK, warned_forms = 0;
     for (size_t i = 0; i < list->n && rc == IBID_OK; i++) {
         const ibid_passage *p = &list->v[i];
         uint32_t pid = b->npass;
@@ -416,9 +422,14 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
         int cut = 0;
         if (rc == IBID_OK)
             rc = invert(b, pid, text, tlen, &len, &cut);
-        if (rc == IBID_OK && cut)
+        if (rc == IBID_OK && (cut & CUT_POSITIONS))
             ibid_diagf(b->diag, p->file, p->line, "passage of more than %u words: the words after that are not indexed",
                        (unsigned)IBID_IDX_MAX_POS);
+        if (rc == IBID_OK && (cut & CUT_FORMS) && !warned_forms) {
+            ibid_diagf(b->diag, p->file, p->line, "a word stem with more than %u spellings: the further spellings are "
+                       "not indexed (reported once per file)", (unsigned)IBID_IDX_MAX_FORMS);
+            warned_forms = 1;
+        }
         if (rc == IBID_OK) {
             b->lens[pid] = len;
             b->lines[pid] = nonneg(p->line);

@@ -8,7 +8,8 @@
 #     with a note), a corpus PATH that is a file, only unreadable inputs (the old index is
 #     kept), 50 MB without a newline (10 MB in the ASan build), 54 MB of two-letter words on
 #     one line (18 million tokens in one passage: the words past 2^24 are not indexed, with a
-#     warning, and the build goes on), a file over 2 GiB (sparse), a full disk (a 1 MB tmpfs; skipped when
+#     warning, and the build goes on), 300 made-up spellings of one stem (past 256 they are not
+#     indexed, with a warning), a file over 2 GiB (sparse), a full disk (a 1 MB tmpfs; skipped when
 #     mount is not permitted);
 #   queries: 1 MB (through --batch: one argument cannot hold 1 MB), 10,000 words, 10,000 nested
 #     parentheses, 10,000 unmatched ones, invalid UTF-8 in a query.
@@ -127,6 +128,26 @@ check "short words: index valid" "$IDX" --check "$TMP/big.ibid"
 check "short words: other file searchable" "$SRCH" -i "$TMP/big.ibid" "Latin"
 check "short words: the words searchable" "$SRCH" -i "$TMP/big.ibid" "ab"
 rm -rf "$TMP/big" "$TMP/line"
+
+# ---- 300+ made-up spellings of one stem (kalamazoobrix + derivational and inflectional
+# suffixes: Snowball English reduces 307 of these 560 words to "kalamazoobrix"); the index keeps
+# 256 spellings per stem: the others are not indexed, with one warning, and the build goes on
+mkdir -p "$TMP/forms"
+cp "$C/good.txt" "$TMP/forms/"
+for a in '' ate ation ational ative alize alization ality al ful fulness ness ism ist ive iveness \
+         ous ousness ment ence ance er ic able ible ant ent ize ization ity iviti li bli logi enci \
+         anci izer ator ement ical icate iciti alism aliti ousli entli eli fulli lessli ations ators; do
+  for b in '' s ed ing ly edly ingly es eed eedly; do printf 'kalamazoobrix%s%s ' "$a" "$b"; done
+done >"$TMP/forms/spellings.txt"
+run 60 "$IDX" -o "$TMP/forms.ibid" "$TMP/forms" 2>"$TMP/err"
+rc=$?
+no_crash "300 spellings of one stem" $rc
+expect_eq "300 spellings of one stem: exit 0 (it used to fail the whole build)" "$rc" 0
+check "300 spellings of one stem: reported" has "$TMP/err" "spellings.txt:1: a word stem with more than 256 spellings"
+check "300 spellings of one stem: index valid" "$IDX" --check "$TMP/forms.ibid"
+check "300 spellings of one stem: the stem found" "$SRCH" -i "$TMP/forms.ibid" kalamazoobrix
+check "300 spellings of one stem: the other file found" "$SRCH" -i "$TMP/forms.ibid" Latin
+rm -rf "$TMP/forms"
 
 # ---- a file over the 2 GiB limit (sparse: no disk used): skipped with a message, unread ----
 mkdir -p "$TMP/huge"
