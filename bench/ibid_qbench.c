@@ -14,7 +14,8 @@
  *                store and formatting it (TREC lines, the format of the relevance runs), printing
  *                excluded.
  *
- * --print writes the answers of the first repetition to stdout (--mode run: the TREC lines;
+ * --times FILE writes `qid<TAB>ms` for every answer of the first repetition (to find the slow
+ * queries).  --print writes the answers of the first repetition to stdout (--mode run: the TREC lines;
  * --mode topk: `qid pid score` lines).  Not a test: nothing is asserted.
  *
  * Built by bench/speed.sh against a release build of ibid's static libraries and
@@ -36,14 +37,14 @@
 static void usage(void)
 {
     fprintf(stderr, "usage: ibid_qbench [-k N] [--repeat R] [--mode topk|run] [--stats FILE.json] "
-                    "[--print] INDEX QUERIES.tsv\n");
+                    "[--print] [--times FILE] INDEX QUERIES.tsv\n");
 }
 
 int main(int argc, char **argv)
 {
     long k = 10, repeat = 3;
     int run_mode = 0, print = 0;
-    const char *stats_path = NULL, *index_path = NULL, *queries_path = NULL;
+    const char *stats_path = NULL, *times_path = NULL, *index_path = NULL, *queries_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((strcmp(a, "-k") == 0 || strcmp(a, "-n") == 0) && i + 1 < argc) {
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(a, "--stats") == 0 && i + 1 < argc) {
             stats_path = argv[++i];
+        } else if (strcmp(a, "--times") == 0 && i + 1 < argc) {
+            times_path = argv[++i];
         } else if (strcmp(a, "--print") == 0) {
             print = 1;
         } else if (a[0] == '-') {
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
         return 2;
 
     int rc = 2;
+    FILE *times = NULL;
     ibid_index *ix = NULL;
     ibid_searcher *s = NULL;
     ibid_buf out = {0};
@@ -119,6 +123,10 @@ int main(int argc, char **argv)
     if (!lat)
         goto oom;
 
+    if (times_path && !(times = fopen(times_path, "w"))) {
+        perror(times_path);
+        goto done;
+    }
     size_t nlat = 0;
     double qw0 = peer_wall_now();
     for (long rep = 0; rep < repeat; rep++) {
@@ -141,6 +149,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "ibid_qbench: query %s: %s\n", qs.items[i].qid, ibid_strerror(r));
                 goto done;
             }
+            if (times && rep == 0)
+                fprintf(times, "%s\t%.4f\n", qs.items[i].qid, lat[nlat - 1]);
             if (print && rep == 0) {
                 if (run_mode) {
                     if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
@@ -166,6 +176,10 @@ int main(int argc, char **argv)
 oom:
     fprintf(stderr, "ibid_qbench: out of memory\n");
 done:
+    if (times && fclose(times) != 0) {
+        fprintf(stderr, "ibid_qbench: %s: write error\n", times_path);
+        rc = 2;
+    }
     free(lat);
     ibid_topk_free(&top);
     ibid_buf_free(&out);

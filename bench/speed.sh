@@ -51,7 +51,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-BUILD="${1:-build-speed}"
+BUILD="${1:-build-speed}"  # a folder of its own: it is configured with -DIBID_TESTS=OFF
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 if [ "$SMOKE" = 1 ]; then
   DATA="${DATA:-$ROOT/corpus}"; QUERIES="${QUERIES:-$ROOT/bench/queries/corpus-200.tsv}"
@@ -60,6 +60,7 @@ else
   DATA="${DATA:-$SHARED/bench/gutenberg}"; QUERIES="${QUERIES:-$ROOT/bench/queries/gutenberg-1000.tsv}"
   REPEAT="${REPEAT:-3}"; XREPEAT="${XREPEAT:-1}"; OUT="${OUT:-$ROOT/bench/out/speed}"
 fi
+case "$OUT" in /*) ;; *) OUT="$PWD/$OUT" ;; esac
 [ -d "$DATA" ] || die "no data folder $DATA"
 [ -f "$QUERIES" ] || die "no queries $QUERIES"
 has() { case ",$ENGINES," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }

@@ -3,19 +3,19 @@
  * store"; bytes in docs/index-format.md, STORE and STOREIDX).
  *
  * A passage is found by binary search over the store block index (first passage id of each
- * block), its block is inflated with zlib's uncompress() into a buffer of the recorded size,
+ * block), its block is inflated with libdeflate (the zlib format) into a buffer of the recorded size,
  * and its record is located by the record lengths at the head of the block.  A cite that refers
  * to a footnote passage of the same file is resolved by reading that passage's text, from the
  * same block or by inflating one more.
  *
  * Every count and length in a block is checked against the inflated size; the inflated size
- * must match the index exactly; a zlib error is corruption; every string must be valid UTF-8
+ * must match the index exactly; a decompression error is corruption; every string must be valid UTF-8
  * without NUL bytes.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "index_impl.h"
 #include "status.h"
@@ -70,10 +70,21 @@ static int inflate_block(const ibid_index *ix, uint32_t b, sblock *s)
     s->data = malloc(ulen);
     if (!s->data)
         return IBID_ENOMEM;
-    uLongf dl = ulen;
-    if (end - off > ULONG_MAX ||
-        uncompress(s->data, &dl, ix->sec[IBID_SEC_STORE].p + off, (uLong)(end - off)) != Z_OK ||
-        dl != ulen) {
+    /* libdeflate reads the zlib format 2-3 times faster than zlib's uncompress (Gutenberg, 1,000
+       queries, top 1000 with TREC output: 388 -> 154 ms a query; docs/performance.md) and
+       checks the Adler-32 just the same */
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    if (!d) {
+        sblock_free(s);
+        return IBID_ENOMEM;
+    }
+    size_t dl = 0;
+    enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
+    if (end - off <= SIZE_MAX)
+        r = libdeflate_zlib_decompress(d, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off),
+                                       s->data, ulen, &dl);
+    libdeflate_free_decompressor(d);
+    if (r != LIBDEFLATE_SUCCESS || dl != ulen) {
         sblock_free(s);
         return IBID_ECORRUPT;
     }
