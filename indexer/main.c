@@ -42,6 +42,8 @@ static const char usage[] =
     "                       pdftext (pdftotext -layout output), markdown, plain, jsonl\n"
     "      --check          verify INDEX (every checksum and structure) and exit\n"
     "      --level N        compression level of the passage store, 1-12 (default 6)\n"
+    "      --threads N      1 (default) or 2: compress the passage store on a second thread\n"
+    "                       while the first parses and inverts (the same index either way)\n"
     "  -q, --quiet          no progress and no summary line (warnings still go to stderr)\n"
     "  -h, --help           this help\n"
     "      --version        print the version\n"
@@ -118,15 +120,16 @@ static void show_progress(progress *pg, size_t done, size_t total, uint64_t byte
 int main(int argc, char **argv)
 {
     ibid_diag_set_program("ibid-index");
-    enum { OPT_PRINT = 256, OPT_FORMAT, OPT_CHECK, OPT_LEVEL, OPT_VERSION };
+    enum { OPT_PRINT = 256, OPT_FORMAT, OPT_CHECK, OPT_LEVEL, OPT_VERSION, OPT_THREADS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"print-passages", no_argument, NULL, OPT_PRINT},
         {"format", required_argument, NULL, OPT_FORMAT}, {"check", no_argument, NULL, OPT_CHECK},
         {"level", required_argument, NULL, OPT_LEVEL}, {"quiet", no_argument, NULL, 'q'},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0}};
     const char *output = NULL;
-    int print = 0, check = 0, quiet = 0, level = 0, c;
+    int print = 0, check = 0, quiet = 0, level = 0, threads = 1, c;
     ibid_format fmt = IBID_FMT_AUTO;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -150,6 +153,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             level = (int)v;
+            break;
+        }
+        case OPT_THREADS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 2) {
+                fprintf(stderr, "ibid-index: --threads wants 1 or 2\n");
+                return 2;
+            }
+            threads = (int)v;
             break;
         }
         default: fputs("Try 'ibid-index --help'.\n", stderr); return 2;
@@ -201,7 +214,7 @@ int main(int argc, char **argv)
             skipped = 1;
     }
     if (!print) {
-        ibid_build_opts opts = {.level = level, .diag = diag};
+        ibid_build_opts opts = {.level = level, .diag = diag, .threads = threads};
         if (!(builder = ibid_builder_new(&opts)))
             goto oom;
     }
