@@ -20,6 +20,7 @@ int ibid_buf_reserve(ibid_buf *b, size_t n)
     char *p = realloc(b->data, cap);
     if (!p)
         return IBID_ENOMEM;
+    p[b->len] = '\0'; /* a first allocation is a C string too (buf.h) */
     b->data = p;
     b->cap = cap;
     return IBID_OK;
@@ -91,6 +92,7 @@ int ibid_buf_put_u64(ibid_buf *b, uint64_t v)
         return IBID_ENOMEM;
     if (ibid_buf_put_u32(b, (uint32_t)(v >> 32))) {
         b->len -= 4;
+        b->data[b->len] = '\0';
         return IBID_ENOMEM;
     }
     return IBID_OK;
