@@ -52,7 +52,8 @@ static int has_suffix(const char *name, const char *suffix)
 
 /* Statistics over the first lines of a file, enough to tell the formats apart. */
 typedef struct shape {
-    size_t lines, text_lines, text_then_empty, headings, separators, json_lines, json_like;
+    size_t lines, text_lines, text_then_empty, headings, separators;
+    size_t json_like; /* text lines that start with '{' and end with '}' */
     int formfeed, inline_markup;
 } shape;
 
@@ -93,7 +94,6 @@ static void measure(const char *buf, size_t len, shape *sh)
                 a++;
             while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
                 b--;
-            sh->json_lines++;
             if (b - a >= 2 && p[a] == '{' && p[b - 1] == '}')
                 sh->json_like++;
             if (!sh->inline_markup) {
@@ -118,7 +118,7 @@ ibid_format ibid_detect_format(const char *buf, size_t len, const char *name)
 {
     shape sh;
     measure(buf, len, &sh);
-    if (sh.json_lines > 0 && sh.json_like == sh.json_lines)
+    if (sh.text_lines > 0 && sh.json_like == sh.text_lines)
         return IBID_FMT_JSONL;
     if (sh.headings >= 2 && sh.inline_markup)
         return IBID_FMT_MARKDOWN;
