@@ -220,7 +220,8 @@ long ibid_utf8_sanitize(char **bufp, size_t *lenp, long *first_bad_line)
     size_t len = *lenp, i = 0;
     long line = 1, bad = 0;
     *first_bad_line = 0;
-    /* First pass: find whether anything needs replacing (the common case is clean text). */
+    /* One pass: nothing is copied until the first bad byte (the common case is clean text);
+       from there out receives the text with each bad sequence replaced. */
     unsigned char *out = NULL;
     size_t olen = 0, ocap = 0, copied = 0; /* s[copied..i) not yet copied to out */
     while (i < len) {
@@ -307,7 +308,9 @@ ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, co
         close(fd);
         return IBID_READ_SKIPPED;
     }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
+    /* room for the NUL and one byte more, so that the read that sees the end of a file that
+       did not grow needs no bigger buffer */
+    size_t cap = (size_t)st.st_size + 2, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
         close(fd);

@@ -57,8 +57,9 @@ typedef enum ibid_read_result {
    frees it).  Reports problems through diag as "path[:line]: message". */
 ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, const ibid_diag *diag);
 
-/* Replaces invalid UTF-8 and NUL bytes in buf[0..len) with U+FFFD (may grow the text: *buf is
-   realloc'd; it must be malloc'd with room for the NUL).  Sets *first_bad_line to the 1-based
+/* Replaces invalid UTF-8 and NUL bytes in buf[0..len) with U+FFFD (may grow the text: when
+   anything is replaced, *buf is freed and replaced by a new malloc'd, NUL-terminated buffer;
+   it must be malloc'd).  Sets *first_bad_line to the 1-based
    line of the first replacement (0 when none) and returns the number of replacements, or
    -1 when out of memory (buf unchanged). */
 long ibid_utf8_sanitize(char **buf, size_t *len, long *first_bad_line);
