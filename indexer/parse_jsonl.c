@@ -2,15 +2,16 @@
  * parse_jsonl.c - JSON Lines corpora (BEIR / Pyserini style): one {"id","title","text"} object a
  * line, each of which becomes one paragraph passage.
  *
- *   id        kept as a string; a number becomes its decimal form ("1234"); missing -> null.
+ *   id        the "id" member, else "_id" (BEIR), else "docid": kept as a string; a number
+ *             becomes its decimal form ("1234"); missing -> null.
  *   work      the object's title; the file's work (ctx->work, else the file name) when the title
  *             is missing or empty.
  *   text      title + " " + text (both searchable, as in the published SciFact runs), whitespace
  *             collapsed.  Also accepted for the text: "contents" (Pyserini) and "abstract".
  *   line      = end_line = the line number; chapter, page, paragraph and footnote are null.
  * A line that is not JSON, not an object, or has no text string is reported through ctx->diag as
- * file:line and skipped (the first 10, then a count); blank lines are skipped silently.  Each line is parsed with jansson's
- * json_loadb, so a long line costs time linear in its length.
+ * file:line and skipped (the first 10, then a count); blank lines are skipped silently.  Each
+ * line is parsed with jansson's json_loadb, so a long line costs time linear in its length.
  */
 #include <jansson.h>
 #include <stdio.h>
