@@ -342,22 +342,7 @@ static void md_clean(tw *w, const char *s, size_t n, ivec *marks, int in_link)
 
 /* ---- line classification --------------------------------------------------------------------- */
 
-typedef struct lview {
-    const char *s;
-    size_t n;
-} lview;
-
-static lview trim(const char *s, size_t n)
-{
-    while (n && ibid_is_space(s[0])) {
-        s++;
-        n--;
-    }
-    while (n && ibid_is_space(s[n - 1]))
-        n--;
-    lview v = {s, n};
-    return v;
-}
+typedef ibid_span lview;
 
 static int is_author_use_only(lview t) { return same(t.s, t.n, "FOR AUTHOR USE ONLY", 19); }
 
@@ -369,10 +354,10 @@ static int heading(lview t, lview *content)
         lv++;
     if (lv < 1 || lv > 6 || ((size_t)lv < t.n && t.s[lv] != ' '))
         return 0;
-    lview c = trim(t.s + lv, t.n - (size_t)lv);
+    lview c = ibid_trim(t.s + lv, t.n - (size_t)lv);
     while (c.n && c.s[c.n - 1] == '#')
         c.n--; /* closing #s */
-    *content = trim(c.s, c.n);
+    *content = ibid_trim(c.s, c.n);
     return lv;
 }
 
@@ -417,7 +402,7 @@ static int toc_line(lview t, lview *title, int *page)
         return 0;
     if (p == 0)
         return 0;
-    *title = trim(t.s, p);
+    *title = ibid_trim(t.s, p);
     if (title->n > 100)
         return 0; /* a paragraph that ends in "..... 2023", not a contents line */
     int v = 0;
@@ -458,7 +443,7 @@ static int numbered(lview t, int *num, lview *rest)
     if (i >= t.n || t.s[i] != ' ')
         return 0;
     *num = v;
-    *rest = trim(t.s + i, t.n - i);
+    *rest = ibid_trim(t.s + i, t.n - i);
     return 1;
 }
 
@@ -676,7 +661,7 @@ static void start_footnote(md *m, int num, lview rest, size_t i, int page)
     ibid_buf_clear(&m->ftext);
     /* "<sup>87</sup> . Nikolai..." (002:587): drop the stray " . " */
     while (rest.n && (rest.s[0] == ' ' || rest.s[0] == '.'))
-        rest = trim(rest.s + 1, rest.n - 1);
+        rest = ibid_trim(rest.s + 1, rest.n - 1);
     tw w = {&m->ftext, 0, 0, 0};
     md_clean(&w, rest.s, rest.n, NULL, 0);
     if (w.err)
@@ -703,7 +688,7 @@ static void add_body_line(md *m, lview t, size_t i, int new_para)
     /* a list bullet or block quote at the start of the line */
     if (t.n >= 2 && (t.s[0] == '-' || t.s[0] == '+' || t.s[0] == '>' || (t.s[0] == '*' && t.s[1] == ' ')) &&
         t.s[1] == ' ')
-        t = trim(t.s + 2, t.n - 2);
+        t = ibid_trim(t.s + 2, t.n - 2);
     else if (t.n == 1 && t.s[0] == '>')
         t.n = 0;
     size_t first_mark = m->pmarks.n;
@@ -769,7 +754,7 @@ static int toc_run_ok(const char *buf, const ibid_line *L, size_t nl, size_t fir
         return 0;
     int prev = 0;
     for (size_t i = first; i <= last; i++) {
-        lview t = trim(buf + L[i].off, L[i].len), title;
+        lview t = ibid_trim(buf + L[i].off, L[i].len), title;
         int page;
         if (!toc_line(t, &title, &page))
             continue;
@@ -789,7 +774,7 @@ static int scan_toc(const char *buf, const ibid_line *L, size_t nl, toc_entry **
     *body_start = 0;
     size_t first = nl, last = 0, count = 0, blanks = 0;
     for (size_t i = 0; i < nl; i++) {
-        lview t = trim(buf + L[i].off, L[i].len), title;
+        lview t = ibid_trim(buf + L[i].off, L[i].len), title;
         int page;
         if (toc_line(t, &title, &page)) {
             if (first == nl)
@@ -813,7 +798,7 @@ static int scan_toc(const char *buf, const ibid_line *L, size_t nl, toc_entry **
         return IBID_ENOMEM;
     size_t n = 0;
     for (size_t i = first; i <= last; i++) {
-        lview t = trim(buf + L[i].off, L[i].len), title;
+        lview t = ibid_trim(buf + L[i].off, L[i].len), title;
         int page;
         if (!toc_line(t, &title, &page))
             continue;
@@ -828,7 +813,7 @@ static int scan_toc(const char *buf, const ibid_line *L, size_t nl, toc_entry **
     *ntoc = n;
     *body_start = last + 1;
     for (size_t i = last + 1; i < nl; i++) {
-        lview t = trim(buf + L[i].off, L[i].len), c;
+        lview t = ibid_trim(buf + L[i].off, L[i].len), c;
         int lv = heading(t, &c);
         if (lv == 1 || lv == 2) {
             *body_start = i;
@@ -881,7 +866,7 @@ int ibid_parse_markdown(const ibid_parse_ctx *ctx, const char *buf, size_t len, 
     /* the work title: the first "# " heading */
     const char *title = NULL;
     for (size_t i = 0; i < nl && !title; i++) {
-        lview c, t = trim(buf + L[i].off, L[i].len);
+        lview c, t = ibid_trim(buf + L[i].off, L[i].len);
         if (heading(t, &c) == 1) {
             if ((rc = clean_heading(&hb, c)))
                 goto done;
@@ -909,7 +894,7 @@ int ibid_parse_markdown(const ibid_parse_ctx *ctx, const char *buf, size_t len, 
     /* chapter headings in the body, matched to the TOC */
     size_t nchap = 0;
     for (size_t i = body_start; i < nl; i++) {
-        lview c, t = trim(buf + L[i].off, L[i].len);
+        lview c, t = ibid_trim(buf + L[i].off, L[i].len);
         int lv = heading(t, &c);
         if (lv == 1 || lv == 2)
             nchap++;
@@ -922,7 +907,7 @@ int ibid_parse_markdown(const ibid_parse_ctx *ctx, const char *buf, size_t len, 
         }
         size_t k = 0;
         for (size_t i = body_start; i < nl; i++) {
-            lview c, t = trim(buf + L[i].off, L[i].len);
+            lview c, t = ibid_trim(buf + L[i].off, L[i].len);
             int lv = heading(t, &c);
             if (lv != 1 && lv != 2)
                 continue;
@@ -942,7 +927,7 @@ int ibid_parse_markdown(const ibid_parse_ctx *ctx, const char *buf, size_t len, 
     enum { BODY, BIB, BACK } mode = BODY;
     size_t chap_k = 0;
     for (size_t i = body_start; i < nl && !m.err; i++) {
-        lview t = trim(buf + L[i].off, L[i].len), c, rest;
+        lview t = ibid_trim(buf + L[i].off, L[i].len), c, rest;
         int num;
         if (t.n == 0 || is_author_use_only(t))
             continue;
@@ -1021,7 +1006,7 @@ int ibid_parse_markdown(const ibid_parse_ctx *ctx, const char *buf, size_t len, 
                 if (m.popen)
                     m.pgap_block = 1;
             }
-            start_footnote(&m, num, trim(t.s + k, t.n - k), i, m.block_page);
+            start_footnote(&m, num, ibid_trim(t.s + k, t.n - k), i, m.block_page);
             continue;
         }
         if (m.in_block && m.fopen && (bare_url(t) || i == m.flast + 1)) {

@@ -29,22 +29,7 @@
 #include "parse_util.h"
 #include "status.h"
 
-typedef struct span {
-    const char *s;
-    size_t n;
-} span;
-
-static span trim(const char *s, size_t n)
-{
-    while (n && ibid_is_space(s[0])) {
-        s++;
-        n--;
-    }
-    while (n && ibid_is_space(s[n - 1]))
-        n--;
-    span v = {s, n};
-    return v;
-}
+typedef ibid_span span;
 
 static int ieq_prefix(const char *s, size_t n, const char *lit)
 {
@@ -239,7 +224,7 @@ static int find_title(const char *buf, size_t len, size_t hdr_end_off, ibid_buf 
         const char *nl = memchr(buf + off, '\n', len - off);
         size_t end = nl ? (size_t)(nl - buf) : len;
         span raw = {buf + off, end - off};
-        span t = trim(raw.s, raw.n);
+        span t = ibid_trim(raw.s, raw.n);
         off = nl ? end + 1 : len;
         if (in_title) {
             if (t.n > 0 && raw.n > 0 && ibid_is_space(raw.s[0]) && b->len < 500) {
@@ -250,7 +235,7 @@ static int find_title(const char *buf, size_t len, size_t hdr_end_off, ibid_buf 
             return IBID_OK;
         }
         if (ieq_prefix(t.s, t.n, "Title:")) {
-            span v = trim(t.s + 6, t.n - 6);
+            span v = ibid_trim(t.s + 6, t.n - 6);
             ibid_buf_clear(b);
             if (ibid_buf_put(b, v.s, v.n))
                 return IBID_ENOMEM;
@@ -279,7 +264,7 @@ static int find_title(const char *buf, size_t len, size_t hdr_end_off, ibid_buf 
         }
     }
     if (b->len == 0 && banner.n > 0 && banner.n < 300) {
-        banner = trim(banner.s, banner.n);
+        banner = ibid_trim(banner.s, banner.n);
         return ibid_buf_put(b, banner.s, banner.n);
     }
     return IBID_OK;
@@ -308,7 +293,7 @@ int ibid_parse_plain(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
         while (off < len) {
             const char *nl = memchr(buf + off, '\n', len - off);
             size_t end = nl ? (size_t)(nl - buf) : len;
-            span t = trim(buf + off, end - off);
+            span t = ibid_trim(buf + off, end - off);
             off = nl ? end + 1 : len;
             ln++;
             if (pg_marker(t, "START OF")) {
@@ -340,7 +325,7 @@ int ibid_parse_plain(const ibid_parse_ctx *ctx, const char *buf, size_t len, ibi
     while (off < len && !p.err) {
         const char *nl = memchr(buf + off, '\n', len - off);
         size_t end = nl ? (size_t)(nl - buf) : len;
-        span t = trim(buf + off, end - off);
+        span t = ibid_trim(buf + off, end - off);
         off = nl ? end + 1 : len;
         size_t i = ln++;
         if (t.n == 0) {

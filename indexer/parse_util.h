@@ -44,6 +44,25 @@ static inline int ibid_is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 static inline int ibid_is_alpha(int c) { return ibid_is_lower(c) || ibid_is_upper(c); }
 static inline int ibid_is_alnum(int c) { return ibid_is_alpha(c) || ibid_is_digit(c); }
 
+/* A view of part of a buffer (nothing owned). */
+typedef struct ibid_span {
+    const char *s;
+    size_t n;
+} ibid_span;
+
+/* s[0..n) without leading and trailing white space (ibid_is_space). */
+static inline ibid_span ibid_trim(const char *s, size_t n)
+{
+    while (n && ibid_is_space(s[0])) {
+        s++;
+        n--;
+    }
+    while (n && ibid_is_space(s[n - 1]))
+        n--;
+    ibid_span v = {s, n};
+    return v;
+}
+
 /* Nonzero when text (already clean) ends a sentence: its last character other than closing
    quotes, brackets and spaces is '.', '!', '?', ':' or an ellipsis "…". */
 int ibid_ends_sentence(const char *text, size_t n, int colon_ends);
