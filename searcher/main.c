@@ -19,6 +19,7 @@
 #include "index.h"
 #include "search.h"
 #include "status.h"
+#include "synonyms.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -51,6 +52,13 @@ static const char usage_text[] =
     "                      each term (idf, tf, passage length)\n"
     "      --k1 X          BM25 k1 (default " STR(IBID_BM25_K1) ")\n"
     "      --b Y           BM25 b, 0..1 (default " STR(IBID_BM25_B) ")\n"
+    "      --title-weight W  bonus for a query word in the title of the passage's work,\n"
+    "                      W times its idf (default 0.35; 0 turns it off)\n"
+    "      --all           list every copy of near-duplicate passages (by default a chapter\n"
+    "                      printed in two works is one hit, the other copies listed with it)\n"
+    "      --no-synonyms   do not expand variant names (ibid-synonyms.txt beside the texts)\n"
+    "      --synonyms FILE read the variant names from FILE instead\n"
+    "      --no-suggest    no did-you-mean for words the index does not know\n"
     "      --color[=WHEN]  colour the text output: auto (default: only on a terminal, and not\n"
     "                      when NO_COLOR is set), always or never\n"
     "  -h, --help          print this help and exit\n"
@@ -69,7 +77,12 @@ enum {
     OPT_B,
     OPT_COLOR,
     OPT_VERSION,
-    OPT_EXHAUSTIVE
+    OPT_EXHAUSTIVE,
+    OPT_ALL,
+    OPT_NO_SYNONYMS,
+    OPT_SYNONYMS,
+    OPT_NO_SUGGEST,
+    OPT_TITLE_WEIGHT
 };
 
 static int parse_size(const char *s, size_t *out)
@@ -167,10 +180,36 @@ static int run_batch(ibid_searcher *s, const ibid_search_opts *o, ibid_buf *out)
     return status ? status : any ? 0 : 1;
 }
 
+/* The variant names: --synonyms FILE, else those of the index (synonyms.h says where they are
+   looked for).  Returns 0, or -1 after a message. */
+static int load_synonyms(const char *path, const char *index_path, const ibid_index *ix,
+                         ibid_synonyms **out)
+{
+    ibid_analyzer *an = ibid_analyzer_new();
+    if (!an) {
+        ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
+        return -1;
+    }
+    int rc;
+    if (path) {
+        rc = ibid_synonyms_load(an, path, &ibid_diag_stderr, out);
+        if (rc < 0)
+            ibid_diagf(&ibid_diag_stderr, path, 0, "cannot read the synonyms: %s%s%s", ibid_strerror(rc),
+                       rc == IBID_EIO ? ": " : "", rc == IBID_EIO ? strerror(errno) : "");
+    } else {
+        rc = ibid_synonyms_for_index(an, index_path, ix, &ibid_diag_stderr, out, NULL);
+        if (rc < 0)
+            ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
+    }
+    ibid_analyzer_free(an);
+    return rc < 0 ? -1 : 0;
+}
+
 /* Long options that take their value from the next argument when written without '='. */
 static int long_takes_value(const char *arg)
 {
-    static const char *const names[] = {"--index", "--limit", "--offset", "--format", "--k1", "--b"};
+    static const char *const names[] = {"--index", "--limit", "--offset", "--format", "--k1", "--b",
+                                        "--synonyms", "--title-weight"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(arg, names[i]) == 0)
             return 1;
@@ -221,7 +260,11 @@ static int parse_options(int optc, char **optv, ibid_search_opts *o, const char 
         {"k1", required_argument, NULL, OPT_K1},   {"b", required_argument, NULL, OPT_B},
         {"color", optional_argument, NULL, OPT_COLOR}, {"colour", optional_argument, NULL, OPT_COLOR},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
-        {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE}, {NULL, 0, NULL, 0}};
+        {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE}, {"all", no_argument, NULL, OPT_ALL},
+        {"no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS},
+        {"synonyms", required_argument, NULL, OPT_SYNONYMS},
+        {"no-suggest", no_argument, NULL, OPT_NO_SUGGEST},
+        {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT}, {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(optc, optv, "+i:n:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -276,6 +319,16 @@ static int parse_options(int optc, char **optv, ibid_search_opts *o, const char 
         case 'h': fputs(usage_text, stdout); return 0;
         case OPT_VERSION: printf("ibid-search %s\n", IBID_VERSION); return 0;
         case OPT_EXHAUSTIVE: o->exhaustive = 1; break;
+        case OPT_ALL: o->all = 1; break;
+        case OPT_NO_SYNONYMS: o->no_synonyms = 1; break;
+        case OPT_SYNONYMS: o->synonyms_file = optarg; break;
+        case OPT_NO_SUGGEST: o->no_suggest = 1; break;
+        case OPT_TITLE_WEIGHT:
+            if (parse_double(optarg, 0, 1000, &o->title_weight) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "--title-weight wants a number >= 0, not '%s'", optarg);
+                return 2;
+            }
+            break;
         default: fputs("Try 'ibid-search --help'.\n", stderr); return 2;
         }
     }
@@ -351,6 +404,10 @@ int main(int argc, char **argv)
     ibid_searcher *s = NULL;
     ibid_buf out = {0};
     int status = 2;
+    ibid_synonyms *syn = NULL;
+    if (!o.no_synonyms && load_synonyms(o.synonyms_file, index_path, ix, &syn) < 0)
+        goto done;
+    o.synonyms = syn;
     if (ibid_searcher_new(ix, &o, &ibid_diag_stderr, &s) < 0) {
         ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
         goto done;
@@ -379,6 +436,7 @@ done:
     ibid_buf_free(&out);
     ibid_buf_free(&query);
     ibid_searcher_free(s);
+    ibid_synonyms_free(syn);
     ibid_index_close(ix);
     return status;
 }

@@ -114,6 +114,11 @@ static int hit_text(ibid_buf *b, const ibid_out_hit *h, int color)
     rc |= ibid_buf_puts(b, "\n   ");
     rc |= put_snippet(b, h, color);
     rc |= ibid_buf_putc(b, '\n');
+    for (size_t i = 0; i < h->ndups; i++) {
+        rc |= ibid_buf_printf(b, "   also: [%.3f] ", h->dups[i].score);
+        rc |= put_citation(b, h->dups[i].p, color);
+        rc |= ibid_buf_putc(b, '\n');
+    }
     for (size_t i = 0; i < p->ncites; i++) {
         rc |= ibid_buf_printf(b, "   %s[%d]%s ", color ? C_NOTE : "", p->cites[i].footnote,
                               color ? C_RESET : "");
@@ -126,6 +131,38 @@ static int hit_text(ibid_buf *b, const ibid_out_hit *h, int color)
                               x->idf, x->tf, x->len);
     }
     rc |= ibid_buf_putc(b, '\n');
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+/* One member of "duplicates": where the copy stands, and its score. */
+static int put_dup_json(ibid_buf *b, const ibid_out_dup *d, int comma)
+{
+    const ibid_passage *p = d->p;
+    int rc = ibid_buf_puts(b, comma ? ",{" : "{");
+    rc |= ibid_json_key(b, "file");
+    rc |= ibid_json_str(b, display_file(p));
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "line");
+    rc |= ibid_json_int(b, p->line, 0);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "work");
+    rc |= p->work ? ibid_json_str(b, p->work) : ibid_buf_puts(b, "null");
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "chapter");
+    rc |= p->chapter ? ibid_json_str(b, p->chapter) : ibid_buf_puts(b, "null");
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "page");
+    rc |= ibid_json_int(b, p->page, p->page <= 0);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "paragraph");
+    rc |= ibid_json_int(b, p->paragraph, p->paragraph <= 0);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "footnote");
+    rc |= ibid_json_int(b, p->footnote, p->footnote <= 0);
+    rc |= ibid_buf_putc(b, ',');
+    rc |= ibid_json_key(b, "score");
+    rc |= ibid_json_double(b, d->score);
+    rc |= ibid_buf_putc(b, '}');
     return rc ? IBID_ENOMEM : IBID_OK;
 }
 
@@ -152,6 +189,19 @@ static int hit_json(ibid_buf *b, const ibid_out_hit *h)
         rc |= ibid_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->highlights->v[i].start,
                               h->highlights->v[i].end);
     rc |= ibid_buf_putc(b, ']');
+    if (h->grouped) {
+        rc |= ibid_buf_putc(b, ',');
+        rc |= ibid_json_key(b, "duplicates");
+        rc |= ibid_buf_putc(b, '[');
+        for (size_t i = 0; i < h->ndups; i++)
+            rc |= put_dup_json(b, &h->dups[i], i > 0);
+        rc |= ibid_buf_putc(b, ']');
+    }
+    if (h->suggestion) {
+        rc |= ibid_buf_putc(b, ',');
+        rc |= ibid_json_key(b, "suggestion");
+        rc |= ibid_json_str(b, h->suggestion);
+    }
     if (h->parsed) {
         rc |= ibid_buf_putc(b, ',');
         rc |= ibid_json_key(b, "query");

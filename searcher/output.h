@@ -37,6 +37,12 @@ typedef enum ibid_output_format {
 /* Parses a --format name; returns 0 and sets *f, or -1 when unknown. */
 int ibid_output_format_parse(const char *name, ibid_output_format *f);
 
+/* A near-duplicate listed with a hit (issue 6). */
+typedef struct ibid_out_dup {
+    const ibid_passage *p;
+    double score;
+} ibid_out_dup;
+
 typedef struct ibid_out_hit {
     const char *qid;
     size_t rank;                    /* 1-based, counting the offset */
@@ -46,6 +52,14 @@ typedef struct ibid_out_hit {
     const ibid_ranges *highlights;  /* in p->text */
     const ibid_explain_list *explain; /* NULL unless --explain */
     const char *parsed;             /* --explain: the parsed query (query.h notation), else NULL */
+    /* issue 6: the near-duplicates grouped under this hit (text: "also:" lines after the
+       snippet; json: "duplicates": [{file, line, work, chapter, page, paragraph, footnote,
+       score}], present when grouping is on (grouped = 1); tsv, trec, grep: not shown, one
+       line per group), and the did-you-mean (json: "suggestion"; NULL: none) */
+    const ibid_out_dup *dups;
+    size_t ndups;
+    int grouped;
+    const char *suggestion;
 } ibid_out_hit;
 
 /* The TSV header line (print once, before the first hit). */

@@ -14,11 +14,15 @@
 #include "buf.h"
 #include "filter.h"
 #include "status.h"
+#include "titles.h"
 
 typedef struct planner {
     ibid_eval *ev;
     ibid_analyzer *an;
     int rc;
+    double idf_override; /* >= 0: the weight of every leaf being built (a synonyms group) */
+    int root_clause;     /* the node being built is a clause of the root (title bonus) */
+    const ibid_qnode *root;
 } planner;
 
 static ibid_scorer *build(planner *pl, const ibid_qnode *n, int want_pos);
@@ -34,7 +38,10 @@ static ibid_scorer *empty(planner *pl)
     return s;
 }
 
-static double idf_of(planner *pl, const ibid_term_info *t) { return ibid_bm25_idf(&pl->ev->bm, t->df); }
+static double idf_of(planner *pl, const ibid_term_info *t)
+{
+    return pl->idf_override >= 0 ? pl->idf_override : ibid_bm25_idf(&pl->ev->bm, t->df);
+}
 
 /* One word: its stem, or with exact its folded form. */
 static ibid_scorer *build_word(planner *pl, const ibid_qword *w, int exact, int want_pos)
@@ -118,6 +125,8 @@ static ibid_scorer *build_phrase(planner *pl, const ibid_qnode *n, int want_pos)
         pl->rc = IBID_ENOMEM;
         goto done;
     }
+    if (pl->idf_override >= 0)
+        idf = pl->idf_override; /* a variant of a synonyms group weighs as what was typed */
     s = ibid_scorer_phrase(pl->ev, w, n->nwords, idf, label.data, &pl->rc);
     (void)want_pos; /* phrases always report spans */
 done:
@@ -237,6 +246,61 @@ done:
     return s;
 }
 
+/* ---- synonyms and titles (issue 6, docs/search-quality.md) ---- */
+
+/* The weight of what the user typed in a synonyms group (query.h: children[0]): a TERM's idf,
+   a PHRASE's sum of idfs; a word not in the index weighs as a word in no passage.  Every
+   variant of the group scores with this weight, so a rare spelling does not outweigh the
+   common one the user meant (BUTB vs BUCE). */
+static int typed_weight(planner *pl, const ibid_qnode *n, double *w)
+{
+    *w = 0;
+    for (size_t i = 0; i < n->nwords; i++) {
+        ibid_term_info ti;
+        const char *t = n->words[i].term ? n->words[i].term : "";
+        int r = ibid_index_lookup(pl->ev->ix, t, strlen(t), &ti);
+        if (r < 0)
+            return r;
+        *w += ibid_bm25_idf(&pl->ev->bm, r ? ti.df : 0);
+    }
+    return IBID_OK;
+}
+
+/* A plain word that is a clause of the root: when its stem is in the work title of some
+   passages, those of its matches get a bonus (titles.h).  s matches the word. */
+static ibid_scorer *with_title_bonus(planner *pl, const ibid_qnode *n, ibid_scorer *s)
+{
+    ibid_eval *ev = pl->ev;
+    if (!s || s->doc == IBID_NO_DOC || !ev->titles || ev->title_weight <= 0 || n->exact ||
+        !n->nwords || !n->words[0].term)
+        return s;
+    const char *t = n->words[0].term;
+    ibid_term_info ti;
+    int r = ibid_index_lookup(ev->ix, t, strlen(t), &ti);
+    if (r <= 0) {
+        if (r < 0)
+            pl->rc = r;
+        return r < 0 ? NULL : s;
+    }
+    ibid_pid_run *runs;
+    long nr = ibid_titles_runs(ev->titles, t, strlen(t), &runs);
+    if (nr <= 0) {
+        if (nr < 0)
+            pl->rc = (int)nr;
+        return nr < 0 ? NULL : s;
+    }
+    char label[IBID_MAX_TERM + 8];
+    snprintf(label, sizeof label, "title:%s", t);
+    ibid_scorer *bonus = ibid_scorer_runs(ev, runs, (size_t)nr, ev->title_weight * ibid_bm25_idf(&ev->bm, ti.df),
+                                          label, &pl->rc);
+    free(runs);
+    if (!bonus)
+        return NULL;
+    ibid_scorer *kids[2] = {s, bonus};
+    ibid_role roles[2] = {IBID_ROLE_REQ, IBID_ROLE_OPT};
+    return ibid_scorer_bool(ev, kids, roles, 2, 0, NULL, NULL, &pl->rc);
+}
+
 /* ---- groups ---- */
 
 static ibid_scorer *build_bool(planner *pl, const ibid_qnode *n, int want_pos)
@@ -264,7 +328,18 @@ static ibid_scorer *build_bool(planner *pl, const ibid_qnode *n, int want_pos)
         }
         if (c->occur != IBID_OCCUR_NOT)
             positive_nodes++;
+        double saved_idf = pl->idf_override;
+        int saved_root = pl->root_clause;
+        if (n->synonyms && saved_idf < 0) {
+            double w;
+            if ((pl->rc = typed_weight(pl, n->children[0], &w)) < 0)
+                goto done;
+            pl->idf_override = w;
+        }
+        pl->root_clause = n == pl->root && !n->alternatives && c->occur != IBID_OCCUR_NOT;
         ibid_scorer *cs = build(pl, c, want_pos && c->occur != IBID_OCCUR_NOT);
+        pl->idf_override = saved_idf;
+        pl->root_clause = saved_root;
         if (!cs)
             goto done;
         if (is_empty(cs)) {
@@ -370,9 +445,14 @@ static ibid_scorer *build_filter(planner *pl, const ibid_qnode *n)
 
 static ibid_scorer *build(planner *pl, const ibid_qnode *n, int want_pos)
 {
+    int root_clause = pl->root_clause;
+    pl->root_clause = 0;
     switch (n->type) {
     case IBID_Q_TERM:
-        return n->nwords ? build_word(pl, &n->words[0], n->exact, want_pos) : empty(pl);
+        if (!n->nwords)
+            return empty(pl);
+        return root_clause ? with_title_bonus(pl, n, build_word(pl, &n->words[0], n->exact, want_pos))
+                           : build_word(pl, &n->words[0], n->exact, want_pos);
     case IBID_Q_PHRASE:
         return build_phrase(pl, n, want_pos);
     case IBID_Q_PREFIX:
@@ -389,13 +469,15 @@ static ibid_scorer *build(planner *pl, const ibid_qnode *n, int want_pos)
 
 int ibid_plan_build(ibid_eval *ev, ibid_analyzer *an, const ibid_query *q, ibid_scorer **root)
 {
-    planner pl = {ev, an, IBID_OK};
+    planner pl = {ev, an, IBID_OK, -1, 0, q->root};
     *root = NULL;
     ibid_scorer *s;
     if (!q->root || q->root->occur == IBID_OCCUR_NOT)
         s = empty(&pl);
-    else
+    else {
+        pl.root_clause = 1; /* a root that is one word */
         s = build(&pl, q->root, 0);
+    }
     if (!s)
         return pl.rc < 0 ? pl.rc : IBID_ENOMEM;
     *root = s;

@@ -93,6 +93,10 @@ typedef struct ibid_eval {
     size_t ncursors, capcursors;
     void **heap_blocks;           /* malloc'd growable buffers, freed by ibid_eval_free */
     size_t nblocks, capblocks;
+    /* issue 6: the title field (titles.h; borrowed, may be NULL) and the weight of its bonus
+       (0: none).  ibid_eval_init leaves them NULL and 0; the searcher sets them. */
+    const struct ibid_titles *titles;
+    double title_weight;
 } ibid_eval;
 
 void ibid_eval_init(ibid_eval *ev, const ibid_index *ix, double k1, double b);

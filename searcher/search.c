@@ -7,6 +7,11 @@
  * --explain prints the parsed query (ibid_query_format), then re-plans the query and walks
  * the fresh tree over the hits in passage order, asking each scoring leaf that matches for its
  * BM25 terms.
+ *
+ * Issue 6 (docs/search-quality.md): the parser expands variant names (synonyms.h); the plan
+ * adds the title bonus (titles.h, built on the first query that needs it); near-duplicates
+ * are grouped over a window of 3 * (offset + limit) hits, whose passages are all read to
+ * compare their texts (dedup.h); an unknown word gets a did-you-mean (suggest.h).
  */
 #include "search.h"
 
@@ -16,16 +21,21 @@
 
 #include "analyze.h"
 #include "collect.h"
+#include "dedup.h"
 #include "plan.h"
 #include "query.h"
 #include "snippet.h"
 #include "status.h"
+#include "suggest.h"
+#include "titles.h"
 
 struct ibid_searcher {
     const ibid_index *ix;
     ibid_analyzer *an;
     ibid_search_opts o;
     const ibid_diag *diag;
+    ibid_titles *titles; /* built on first use when o.title_weight > 0 */
+    int titles_failed;
 };
 
 void ibid_search_opts_default(ibid_search_opts *o)
@@ -35,6 +45,7 @@ void ibid_search_opts_default(ibid_search_opts *o)
     o->format = IBID_OUT_TEXT;
     o->k1 = IBID_BM25_K1;
     o->b = IBID_BM25_B;
+    o->title_weight = IBID_TITLE_WEIGHT;
 }
 
 int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibid_diag *diag,
@@ -61,13 +72,14 @@ void ibid_searcher_free(ibid_searcher *s)
     if (!s)
         return;
     ibid_analyzer_free(s->an);
+    ibid_titles_free(s->titles);
     free(s);
 }
 
 static int parse(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_query *q)
 {
     memset(q, 0, sizeof *q);
-    int rc = ibid_query_parse(s->an, text, len, q);
+    int rc = ibid_query_parse_syn(s->an, s->o.synonyms, text, len, q);
     const char *what = s->o.batch && qid ? "query " : "", *sep = s->o.batch && qid ? ": " : "";
     if (!s->o.batch || !qid)
         qid = "";
@@ -84,10 +96,32 @@ static int parse(ibid_searcher *s, const char *qid, const char *text, size_t len
     return IBID_OK;
 }
 
+/* Prepares an evaluation context: BM25 parameters and the title field. */
+static int eval_init(ibid_searcher *s, ibid_eval *ev)
+{
+    ibid_eval_init(ev, s->ix, s->o.k1, s->o.b);
+    if (s->o.title_weight <= 0)
+        return IBID_OK;
+    if (!s->titles && !s->titles_failed) {
+        int rc = ibid_titles_build(s->ix, s->an, 0, &s->titles);
+        if (rc == IBID_ENOMEM)
+            return rc;
+        if (rc < 0) {
+            s->titles_failed = 1; /* a corrupt name table: search without the bonus */
+            ibid_diagf(s->diag, NULL, 0, "titles unreadable (%s): no title bonus", ibid_strerror(rc));
+        }
+    }
+    ev->titles = s->titles;
+    ev->title_weight = s->o.title_weight;
+    return IBID_OK;
+}
+
 static int topk_of(ibid_searcher *s, const ibid_query *q, int exhaustive, ibid_topk *top)
 {
     ibid_eval ev;
-    ibid_eval_init(&ev, s->ix, s->o.k1, s->o.b);
+    int rc0 = eval_init(s, &ev);
+    if (rc0 < 0)
+        return rc0;
     ibid_scorer *root;
     int rc = ibid_plan_build(&ev, s->an, q, &root);
     if (rc == IBID_OK)
@@ -221,6 +255,32 @@ static int explain_hits(ibid_searcher *s, const ibid_query *q, ibid_eval *ev, co
     return rc;
 }
 
+/* Reports the did-you-mean of the query (if any) and keeps it in *sugg (NULL when none). */
+static int suggest(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_buf *buf,
+                   const char **sugg)
+{
+    *sugg = NULL;
+    if (s->o.no_suggest)
+        return IBID_OK;
+    size_t changed = 0;
+    int rc = ibid_suggest(s->ix, s->an, text, len, buf, &changed);
+    if (rc < 0 || !changed)
+        return rc == IBID_ECORRUPT ? IBID_OK : rc; /* a damaged dictionary: no suggestion */
+    *sugg = buf->data;
+    if (s->o.batch && qid)
+        ibid_diagf(s->diag, NULL, 0, "query %s: did you mean: %s?", qid, buf->data);
+    else
+        ibid_diagf(s->diag, NULL, 0, "did you mean: %s?", buf->data);
+    return IBID_OK;
+}
+
+/* One shown hit: its index in the top-k, and the indices of the near-duplicates grouped
+   under it (rank order). */
+typedef struct shown_hit {
+    size_t top;
+    size_t first_dup, ndups; /* into the dup index array */
+} shown_hit;
+
 int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_buf *out,
                     uint64_t *matched)
 {
@@ -229,6 +289,13 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     int rc = parse(s, qid, text, len, &q);
     if (rc < 0)
         return rc;
+    ibid_buf sugg_buf = {0};
+    const char *sugg = NULL;
+    if ((rc = suggest(s, qid, text, len, &sugg_buf, &sugg)) < 0) {
+        ibid_query_free(&q);
+        ibid_buf_free(&sugg_buf);
+        return rc;
+    }
     if (s->o.count) {
         uint64_t n = 0;
         rc = count_of(s, &q, &n);
@@ -238,6 +305,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
                             : ibid_buf_printf(out, "%llu\n", (unsigned long long)n);
         }
         ibid_query_free(&q);
+        ibid_buf_free(&sugg_buf);
         return rc;
     }
     size_t k = s->o.offset + s->o.limit;
@@ -247,6 +315,10 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     if (k > np)
         k = np;
     int want_one = k == 0 && np > 0; /* -n 0: still tell whether anything matched */
+    int group = !s->o.all && !want_one;
+    size_t kwin = k;
+    if (group)
+        kwin = k > np / 3 ? np : 3 * k; /* the window that grouping looks at */
     ibid_topk top = {0};
     ibid_eval exev;
     ibid_eval_init(&exev, s->ix, s->o.k1, s->o.b);
@@ -255,23 +327,94 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     ibid_highlighter *hl = NULL;
     ibid_ranges ranges = {0};
     ibid_buf parsed = {0};
-    ibid_arena clean = {0}; /* cleaned copies of the current hit's strings */
-    if ((rc = ibid_topk_init(&top, want_one ? 1 : k)) < 0)
+    ibid_stored_passage *win = NULL; /* the window's passages, when grouping */
+    ibid_dedup_sig *sig = NULL;
+    size_t *grp = NULL, *dupidx = NULL, nwin = 0;
+    shown_hit *shown = NULL;
+    ibid_hit *shown_hits = NULL;
+    ibid_out_dup *dups = NULL;
+    ibid_arena clean = {0}; /* cleaned copies of the hits' strings (all kept until the end) */
+    if ((rc = ibid_topk_init(&top, want_one ? 1 : kwin)) < 0)
         goto done;
     if ((rc = topk_of(s, &q, s->o.exhaustive, &top)) < 0)
         goto done;
-    *matched = top.n;
-    if (want_one || top.n <= s->o.offset)
+    if (want_one) {
+        *matched = top.n;
         goto done;
-    size_t first = s->o.offset, nshow = top.n - first;
+    }
+    /* which hits are shown, each with its near-duplicates */
+    size_t nshown = 0, ndupidx = 0;
+    shown = calloc(top.n ? top.n : 1, sizeof *shown);
+    dupidx = calloc(top.n ? top.n : 1, sizeof *dupidx);
+    if (!shown || !dupidx) {
+        rc = IBID_ENOMEM;
+        goto done;
+    }
+    if (group) {
+        nwin = top.n;
+        win = calloc(nwin ? nwin : 1, sizeof *win);
+        sig = calloc(nwin ? nwin : 1, sizeof *sig);
+        grp = calloc(nwin ? nwin : 1, sizeof *grp);
+        if (!win || !sig || !grp) {
+            rc = IBID_ENOMEM;
+            goto done;
+        }
+        for (size_t i = 0; i < nwin; i++) {
+            if ((rc = ibid_index_get_passage(s->ix, top.v[i].pid, &win[i])) < 0)
+                goto done;
+            if ((rc = clean_passage(&clean, &win[i].p)) < 0)
+                goto done;
+            const char *t = win[i].p.text;
+            if ((rc = ibid_dedup_signature(s->an, t, strlen(t), win[i].p.kind, &sig[i])) < 0)
+                goto done;
+        }
+        long nl = ibid_dedup_group(sig, nwin, k, grp);
+        if (nl < 0) {
+            rc = (int)nl;
+            goto done;
+        }
+        *matched = (uint64_t)nl;
+        size_t leader_no = 0;
+        for (size_t i = 0; i < nwin; i++) {
+            if (grp[i] != i)
+                continue;
+            if (leader_no++ < s->o.offset)
+                continue;
+            shown_hit *sh = &shown[nshown++];
+            sh->top = i;
+            sh->first_dup = ndupidx;
+            for (size_t j = i + 1; j < nwin; j++)
+                if (grp[j] == i)
+                    dupidx[ndupidx++] = j;
+            sh->ndups = ndupidx - sh->first_dup;
+        }
+    } else {
+        *matched = top.n;
+        for (size_t i = s->o.offset; i < top.n; i++)
+            shown[nshown++] = (shown_hit){i, 0, 0};
+    }
+    if (nshown == 0)
+        goto done;
+    shown_hits = malloc(nshown * sizeof *shown_hits);
+    dups = malloc((ndupidx ? ndupidx : 1) * sizeof *dups);
+    if (!shown_hits || !dups) {
+        rc = IBID_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nshown; i++)
+        shown_hits[i] = top.v[shown[i].top];
+    for (size_t i = 0; i < ndupidx; i++)
+        dups[i] = (ibid_out_dup){&win[dupidx[i]].p, top.v[dupidx[i]].score};
     if (s->o.explain) {
-        ex = calloc(nshow, sizeof *ex);
+        ex = calloc(nshown, sizeof *ex);
         if (!ex) {
             rc = IBID_ENOMEM;
             goto done;
         }
-        nex = nshow;
-        if ((rc = explain_hits(s, &q, &exev, top.v + first, nshow, ex)) < 0)
+        nex = nshown;
+        if ((rc = eval_init(s, &exev)) < 0)
+            goto done;
+        if ((rc = explain_hits(s, &q, &exev, shown_hits, nshown, ex)) < 0)
             goto done;
     }
     if ((rc = ibid_highlighter_new(&q, &hl)) < 0)
@@ -289,35 +432,33 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
             ibid_diagf(s->diag, NULL, 0, "query %s: %s", qid, parsed.data ? parsed.data : "");
         }
     }
-    for (size_t i = 0; i < nshow; i++) {
-        ibid_stored_passage sp;
-        memset(&sp, 0, sizeof sp);
-        if ((rc = ibid_index_get_passage(s->ix, top.v[first + i].pid, &sp)) < 0) {
-            ibid_stored_passage_free(&sp);
+    for (size_t i = 0; i < nshown; i++) {
+        ibid_stored_passage own;
+        memset(&own, 0, sizeof own);
+        ibid_stored_passage *sp = group ? &win[shown[i].top] : &own;
+        if (!group && ((rc = ibid_index_get_passage(s->ix, shown_hits[i].pid, &own)) < 0 ||
+                       (rc = clean_passage(&clean, &own.p)) < 0)) {
+            ibid_stored_passage_free(&own);
             goto done;
         }
-        ibid_arena_free(&clean);
-        if ((rc = clean_passage(&clean, &sp.p)) < 0) {
-            ibid_stored_passage_free(&sp);
-            goto done;
-        }
-        const char *t = sp.p.text;
+        const char *t = sp->p.text;
         size_t tl = strlen(t), ss = 0, se = tl;
         int need_snip = s->o.format == IBID_OUT_TEXT || s->o.format == IBID_OUT_JSON ||
                         (s->o.format == IBID_OUT_GREP && s->o.color);
         if (need_snip) {
             if ((rc = ibid_highlight(hl, s->an, t, tl, &ranges)) < 0) {
-                ibid_stored_passage_free(&sp);
+                ibid_stored_passage_free(&own);
                 goto done;
             }
             ibid_snippet_window(t, tl, &ranges, IBID_SNIPPET_BYTES, &ss, &se);
         } else {
             ranges.n = 0;
         }
-        ibid_out_hit h = {qid, first + i + 1, top.v[first + i].score, &sp.p, ss, se, &ranges,
-                          ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL};
+        ibid_out_hit h = {qid, s->o.offset + i + 1, shown_hits[i].score, &sp->p, ss, se, &ranges,
+                          ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL,
+                          dups + shown[i].first_dup, shown[i].ndups, group, sugg};
         rc = ibid_output_hit(out, s->o.format, &h, s->o.color);
-        ibid_stored_passage_free(&sp);
+        ibid_stored_passage_free(&own);
         if (rc < 0)
             goto done;
     }
@@ -327,8 +468,20 @@ done:
             ibid_explain_free(&ex[i]);
         free(ex);
     }
+    for (size_t i = 0; win && i < nwin; i++)
+        ibid_stored_passage_free(&win[i]);
+    for (size_t i = 0; sig && i < nwin; i++)
+        ibid_dedup_sig_free(&sig[i]);
+    free(win);
+    free(sig);
+    free(grp);
+    free(dupidx);
+    free(shown);
+    free(shown_hits);
+    free(dups);
     ibid_ranges_free(&ranges);
     ibid_buf_free(&parsed);
+    ibid_buf_free(&sugg_buf);
     ibid_arena_free(&clean);
     ibid_highlighter_free(hl);
     ibid_eval_free(&exev);

@@ -31,9 +31,18 @@ typedef struct ibid_search_opts {
     int exhaustive;   /* no pruning (for testing: the same results, slower) */
     int batch;        /* several queries: --count prints "qid<TAB>count", text gets headers */
     double k1, b;
+    /* issue 6 (docs/search-quality.md) */
+    const struct ibid_synonyms *synonyms; /* variant names (synonyms.h), borrowed; NULL: none */
+    int all;             /* 1: list every copy of near-duplicate passages (no grouping) */
+    int no_suggest;      /* 1: no did-you-mean */
+    double title_weight; /* bonus of a query word in the work title (titles.h); 0: none */
+    const char *synonyms_file; /* for the program (main.c): --synonyms FILE, else NULL */
+    int no_synonyms;           /* for the program: --no-synonyms */
 } ibid_search_opts;
 
-/* The defaults: limit 10, text, BM25 defaults of bm25.h. */
+/* The defaults: limit 10, text, BM25 defaults of bm25.h, title weight IBID_TITLE_WEIGHT,
+   grouping of near-duplicates and did-you-mean on, no synonyms. */
+#define IBID_TITLE_WEIGHT 0.35
 void ibid_search_opts_default(ibid_search_opts *o);
 
 typedef struct ibid_searcher ibid_searcher;
@@ -44,7 +53,11 @@ int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibi
 void ibid_searcher_free(ibid_searcher *s);
 
 /* Answers query text[0..len) with the given qid, appending the output to out.  *matched is set
-   to the number of hits found (at most offset + limit; with --count the full count).
+   to the number of hits found (at most offset + limit; with --count the full count).  Unless
+   o.all, near-duplicate passages (dedup.h) among the best 3 * (offset + limit) are grouped:
+   each group is one hit (its best passage), the others are listed with it, and *matched
+   counts groups.  A query word the index does not know gets a did-you-mean (suggest.h) on
+   the diag ("did you mean: ...?") and, in --json, a "suggestion" member on every hit.
    Returns IBID_OK, IBID_ENOMEM, IBID_ELIMIT (query too long or too deep) or IBID_ECORRUPT. */
 int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_buf *out,
                     uint64_t *matched);

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "status.h"
 
@@ -76,13 +77,29 @@ typedef struct cand {
 /* 1 when a is a better option than b before frequencies are known. */
 static int closer(const option *a, const option *b) { return a->d < b->d || (a->d == b->d && a->p > b->p); }
 
+/* 1 when s[0..n) is valid UTF-8 without control characters (a damaged dictionary may hold
+   anything; a suggestion is printed and put in JSON). */
+static int printable_utf8(const char *s, size_t n)
+{
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t l = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (l <= 0 || cp < 0x20 || cp == 0x7f)
+            return 0;
+        i += (size_t)l;
+    }
+    return 1;
+}
+
 static int visit(void *ctx, const char *form, size_t fl, const ibid_term_info *t, uint32_t variant)
 {
     (void)variant;
     cand *c = ctx;
     if (c->skip_term && t->ordinal == c->skip_ordinal)
         return 0;
-    if (fl > IBID_MAX_TERM || fl + (size_t)c->maxd < c->n || fl > c->n + (size_t)c->maxd)
+    if (fl > IBID_MAX_TERM || fl + (size_t)c->maxd < c->n || fl > c->n + (size_t)c->maxd ||
+        !printable_utf8(form, fl))
         return 0;
     int d = ibid_suggest_distance(c->w, c->n, form, fl, c->maxd);
     if (d == 0 || d > c->maxd)
@@ -207,6 +224,20 @@ static int put_cased(ibid_buf *out, const char *form, size_t fl, const char *t, 
     return IBID_OK;
 }
 
+/* 1 when text[start, end) is query syntax, not a word to correct: an operator (AND, OR, NOT,
+   NEAR, NEAR/n: upper case, docs/query-syntax.md) or a field name (the word before a ':'). */
+static int is_syntax(const char *text, size_t len, size_t start, size_t end)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", "NEAR"};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        size_t n = strlen(ops[i]);
+        if (end - start == n && memcmp(text + start, ops[i], n) == 0 &&
+            (end == len || text[end] != ':'))
+            return 1;
+    }
+    return end < len && text[end] == ':';
+}
+
 int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size_t len,
                  ibid_buf *out, size_t *changed)
 {
@@ -226,7 +257,7 @@ int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size
             break;
         if ((t.flags & (IBID_TOK_JOINED | IBID_TOK_NUMBER)) ||
             utf8_chars(t.form, t.form_len) < IBID_SUGGEST_MIN_CHARS || t.start < copied ||
-            t.end > len || t.end <= t.start)
+            t.end > len || t.end <= t.start || is_syntax(text, len, t.start, t.end))
             continue;
         ibid_term_info ti, stem;
         uint32_t v;
@@ -262,8 +293,11 @@ int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size
         /* the analyzer was not used by the lookups: its state is intact */
     }
     if (rc == IBID_OK && *changed) {
-        if (ibid_buf_put(&res, text + copied, len - copied) < 0 ||
-            ibid_buf_put(out, res.data, res.len) < 0)
+        if (ibid_buf_put(&res, text + copied, len - copied) < 0)
+            rc = IBID_ENOMEM;
+        else if (!printable_utf8(res.data, res.len))
+            *changed = 0; /* the query itself is not clean text: no suggestion */
+        else if (ibid_buf_put(out, res.data, res.len) < 0)
             rc = IBID_ENOMEM;
     }
     if (rc != IBID_OK)

@@ -6,7 +6,8 @@
  * the stem of `Veliky`, so it already matches Veliky), only forms of OTHER terms are
  * candidates: a form of its own term would add nothing (`Veliki` -> `Velikiy`; `cooperations`
  * gets no suggestion, it matches every form of `cooper`).  Numbers, words shorter than
- * IBID_SUGGEST_MIN_CHARS characters and the joined word of a compound are never corrected.
+ * IBID_SUGGEST_MIN_CHARS characters, the joined word of a compound, the operators AND, OR,
+ * NOT and NEAR (upper case) and field names (work:, chapter:) are never corrected.
  * For an unknown word, the best form of the index's vocabulary is the one of lowest
  *
  *   cost = d - 0.5 * p / n - 0.3 * log10(1 + f)
@@ -42,8 +43,8 @@
 enum { IBID_SUGGEST_MIN_CHARS = 3, IBID_SUGGEST_MAX_SCAN = 2000000, IBID_SUGGEST_MAX_OPTIONS = 64 };
 
 /* Appends to out the corrected query text[0..len) and sets *changed to the number of words
-   corrected; nothing is appended when *changed is 0 (every word known, or no candidate close
-   enough).  an is used for the call only.  Returns IBID_OK, IBID_ENOMEM or IBID_ECORRUPT. */
+   corrected; nothing is appended when *changed is 0 (every word known, no candidate close
+   enough, or a query that is not valid UTF-8 without control characters).  an is used for the call only.  Returns IBID_OK, IBID_ENOMEM or IBID_ECORRUPT. */
 int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size_t len,
                  ibid_buf *out, size_t *changed);
 

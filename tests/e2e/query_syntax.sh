@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.bash"
 
 I="$TMP/corpus.ibid"
 "$IDX" -q -o "$I" corpus/ || { fail "cannot index corpus/"; finish; exit 1; }
-S() { "$SRCH" -i "$I" "$@"; }
+# the language itself: without the variant names and the grouping of issue 6 (search_quality.sh)
+S() { "$SRCH" -i "$I" --no-synonyms --all "$@"; }
 count() { S --count -- "$1" 2>/dev/null; }
 # the text column of every hit (tsv, no header), lower-cased
 texts() { S --format tsv -n 10000 -- "$1" 2>/dev/null | tail -n +2 | cut -f13 | tr 'A-Z' 'a-z'; }

@@ -94,6 +94,9 @@ static void test_suggestions(void **state)
     /* BELAZ (000) for Belaz typed with a slip; Vitebsk for Vitebks */
     assert_string_equal(suggest("Vitebks region"), "Vitebsk region");
     assert_string_equal(suggest("Belzaz"), "Belaz");
+    /* operators and field names are syntax, not words (NEAR is never "corrected") */
+    assert_string_equal(suggest("Vitebks NEAR/5 trade OR Belzaz"), "Vitebsk NEAR/5 trade OR Belaz");
+    assert_string_equal(suggest("chapter:Vitebsk NOT AND"), "");
     /* nothing close enough */
     assert_string_equal(suggest("qqqqqqqqqq"), "");
 }
