@@ -79,19 +79,14 @@ static int emit_joined(ibid_analyzer *a, ibid_token *tok)
     a->joined_pending = 0;
     tok->form = a->joined;
     tok->form_len = a->joined_len;
-    if (a->cmp_letters) {
-        size_t tl;
-        const char *t = ibid_stem_cache_get(a->cache, a->joined, a->joined_len, &tl);
-        if (!t)
-            return IBID_ENOMEM;
-        tok->term = t;
-        tok->term_len = tl;
-        tok->flags = IBID_TOK_JOINED;
-    } else {
-        tok->term = a->joined;
-        tok->term_len = a->joined_len;
-        tok->flags = IBID_TOK_JOINED | IBID_TOK_NUMBER;
-    }
+    /* a form that is not all letters is its own term: the cache stores it unstemmed */
+    size_t tl;
+    const char *t = ibid_stem_cache_get_id(a->cache, a->joined, a->joined_len, &tl, &tok->form_id);
+    if (!t)
+        return IBID_ENOMEM;
+    tok->term = t;
+    tok->term_len = tl;
+    tok->flags = a->cmp_letters ? IBID_TOK_JOINED : IBID_TOK_JOINED | IBID_TOK_NUMBER;
     tok->pos = a->cmp_pos;
     tok->start = a->cmp_start;
     tok->end = a->cmp_end;
@@ -164,19 +159,14 @@ int ibid_analyzer_next(ibid_analyzer *a, ibid_token *tok)
 
         tok->form = form;
         tok->form_len = (size_t)flen;
-        if (letters) {
-            size_t tl;
-            const char *t = ibid_stem_cache_get(a->cache, form, (size_t)flen, &tl);
-            if (!t)
-                return IBID_ENOMEM;
-            tok->term = t;
-            tok->term_len = tl;
-            tok->flags = 0;
-        } else {
-            tok->term = form;
-            tok->term_len = (size_t)flen;
-            tok->flags = IBID_TOK_NUMBER;
-        }
+        /* a form that is not all letters is its own term: the cache stores it unstemmed */
+        size_t tl;
+        const char *t = ibid_stem_cache_get_id(a->cache, form, (size_t)flen, &tl, &tok->form_id);
+        if (!t)
+            return IBID_ENOMEM;
+        tok->term = t;
+        tok->term_len = tl;
+        tok->flags = letters ? 0 : IBID_TOK_NUMBER;
         tok->pos = pos;
         tok->start = p.start;
         tok->end = p.end;

@@ -50,6 +50,9 @@ typedef struct ibid_token {
     uint32_t start;    /* byte offset in the input of the token's first byte */
     uint32_t end;      /* byte offset just past its last byte (a JOINED token spans its parts) */
     unsigned flags;    /* IBID_TOK_* */
+    uint32_t form_id;  /* the analyzer's number for form: distinct forms are numbered 0, 1, 2...
+                          in order of first appearance and keep their number for the analyzer's
+                          lifetime (a caller may key tables by it instead of hashing form) */
 } ibid_token;
 
 typedef struct ibid_analyzer ibid_analyzer;

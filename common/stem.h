@@ -15,6 +15,7 @@
 #define IBID_STEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ibid_stem_cache ibid_stem_cache;
 
@@ -25,6 +26,12 @@ void ibid_stem_cache_free(ibid_stem_cache *c);
 /* The term of form[0..len) (a folded form, at most IBID_MAX_TERM bytes), NUL-terminated;
    *term_len gets its length.  Returns NULL when out of memory or when len > IBID_MAX_TERM. */
 const char *ibid_stem_cache_get(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len);
+
+/* The same, and *id gets the form's number: distinct forms are numbered 0, 1, 2... in the order
+   the cache first saw them, and keep their number until ibid_stem_cache_free (so a caller can
+   key its own tables by it instead of hashing the form again). */
+const char *ibid_stem_cache_get_id(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len,
+                                   uint32_t *id);
 
 /* Number of distinct forms in the cache (for tests and statistics). */
 size_t ibid_stem_cache_size(const ibid_stem_cache *c);
