@@ -18,6 +18,9 @@
 #include "query.h"
 #include "status.h"
 #include "synonyms.h"
+#include "synonyms_sidecar.h"
+#include "corpus_fixture.h"
+#include "index.h"
 
 static ibid_analyzer *an;
 
@@ -266,6 +269,58 @@ static void test_corpus_file(void **state)
     assert_null(s);
 }
 
+/* Finding the synonyms of an index: the folders of its files (the fixture indexes
+   IBID_SOURCE_DIR/corpus, which holds ibid-synonyms.txt), then the INDEX.synonyms sidecar that
+   ibid-index writes, which wins even when empty. */
+static void test_for_index(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ibid_test_synonyms_XXXXXX", ixpath[300], side[320];
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(corpus_fixture_build(dir, ixpath, sizeof ixpath), IBID_OK);
+    ibid_index *ix = NULL;
+    char err[200];
+    assert_int_equal(ibid_index_open(ixpath, &ix, err, sizeof err), IBID_OK);
+    sink sk = {0};
+    ibid_diag d = {sink_fn, &sk};
+    ibid_synonyms *s = NULL;
+    char *found = NULL;
+    /* no sidecar: the corpus folder's file */
+    assert_int_equal(ibid_synonyms_for_index(an, ixpath, ix, &d, &s, &found), IBID_OK);
+    assert_non_null(s);
+    assert_non_null(strstr(found, "corpus/ibid-synonyms.txt"));
+    assert_int_equal(group_of(s, "butb", NULL), group_of(s, "buce", NULL));
+    ibid_synonyms_free(s);
+    free(found);
+    /* the sidecar written from a source list in a folder without synonyms: empty, and it wins */
+    char *p = (char *)"/nonexistent-folder/a.txt";
+    ibid_source src = {p, 1, 0};
+    ibid_source_list list = {&src, 1, 1, NULL, 0, 0};
+    assert_int_equal(ibid_synonyms_sidecar_write(ixpath, &list, &d), IBID_OK);
+    snprintf(side, sizeof side, "%s.synonyms", ixpath);
+    assert_int_equal(access(side, R_OK), 0);
+    assert_int_equal(ibid_synonyms_for_index(an, ixpath, ix, &d, &s, &found), IBID_OK);
+    assert_non_null(s);
+    assert_int_equal(ibid_synonyms_group_count(s), 0);
+    ibid_synonyms_free(s);
+    free(found);
+    /* from the corpus folder: the sidecar holds its groups */
+    char cpath[300];
+    snprintf(cpath, sizeof cpath, "%s/corpus/000.txt", IBID_SOURCE_DIR);
+    src.path = cpath;
+    assert_int_equal(ibid_synonyms_sidecar_write(ixpath, &list, &d), IBID_OK);
+    assert_int_equal(ibid_synonyms_for_index(an, ixpath, ix, &d, &s, &found), IBID_OK);
+    assert_true(ibid_synonyms_group_count(s) >= 40);
+    assert_non_null(strstr(found, ".synonyms"));
+    ibid_synonyms_free(s);
+    free(found);
+    assert_int_equal(sk.n, 0);
+    ibid_index_close(ix);
+    unlink(side);
+    unlink(ixpath);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_expansion),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_corpus_file),
+        cmocka_unit_test(test_for_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
