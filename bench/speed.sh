@@ -16,7 +16,8 @@
 #   query   the queries of bench/queries/ (1,000 drawn from Gutenberg with a fixed seed by
 #           bench/gen_queries.py), top 10 and top 1000, REPEAT passes each, latency inside the
 #           process (ibid: bench/ibid_qbench, the peers: their drivers); p50/p95/p99/mean.
-#   process one whole `ibid-search` on the bundled corpus (hyperfine, 50 runs, mean and median).
+#   process one whole `ibid-search` on the bundled corpus (hyperfine, 50 runs: mean wall time and
+#           mean user + system CPU, next to /bin/true's on the same machine at the same moment).
 #   scifact nDCG@10 of the SciFact test split for each engine (bench/eval_scifact.sh).
 # Prints one markdown table with the ratios ibid/peer and writes the figures as JSON to
 # OUTDIR/speed.json (default bench/out/speed, or bench/out/speed-smoke).
@@ -132,9 +133,10 @@ done
 for k in 10 1000; do
   if has ibid; then
     say "ibid queries, top $k"
-    "$QB" -k "$k" --repeat "$REPEAT" --stats "$OUT/ibid.query$k.json" "$OUT/ibid.idx" "$QUERIES" ||
+    "$QB" -k "$k" --repeat "$REPEAT" --stats "$OUT/ibid.query$k.json" "$OUT/ibid.idx" "$QUERIES" 2>/dev/null ||
       die "ibid_qbench failed"
-    "$QB" -k "$k" --repeat "$REPEAT" --mode run --stats "$OUT/ibid-run.query$k.json" "$OUT/ibid.idx" "$QUERIES" ||
+    # the whole answer (store reads and output) once: top 1000 reads ~1,000 store blocks a query
+    "$QB" -k "$k" --repeat 1 --mode run --stats "$OUT/ibid-run.query$k.json" "$OUT/ibid.idx" "$QUERIES" 2>/dev/null ||
       die "ibid_qbench --mode run failed"
   fi
   for e in fts5 xapian; do
@@ -152,8 +154,9 @@ if has ibid; then
   PQ="$(head -n 1 "$ROOT/bench/queries/corpus-200.tsv" | cut -f 2)"
   say "one ibid-search process: '$PQ'"
   if command -v hyperfine >/dev/null; then
+    # /bin/true: what starting any process costs on this machine at this moment
     hyperfine -N --warmup 5 --runs 50 --export-json "$OUT/process.hyperfine.json" \
-      "$SX -i $CIX $PQ" >/dev/null 2>&1 || die "hyperfine failed"
+      "$SX -i $CIX $PQ" /bin/true >/dev/null 2>&1 || die "hyperfine failed"
   else
     say "no hyperfine (apt-get install hyperfine): timing 50 runs with python"
     python3 - "$SX" "$CIX" "$PQ" > "$OUT/process.hyperfine.json" <<'EOF'
