@@ -25,6 +25,7 @@
 #include "passage.h"
 #include "source.h"
 #include "status.h"
+#include "synonyms_sidecar.h"
 
 static const char usage[] =
     "usage: ibid-index [-o INDEX] [options] PATH...\n"
@@ -281,6 +282,16 @@ int main(int argc, char **argv)
         if (rc != IBID_OK) {
             fprintf(stderr, "ibid-index: %s: cannot write the index: %s%s%s\n", output, ibid_strerror(rc),
                     rc == IBID_EIO ? ": " : "", rc == IBID_EIO ? strerror(errno) : "");
+            status = 2;
+            goto done;
+        }
+        /* Variant names travel with the index (INDEX.synonyms), so a search from any folder
+           finds them; see docs/search-quality.md. */
+        rc = ibid_synonyms_sidecar_write(output, &sources, diag);
+        if (rc != IBID_OK) {
+            fprintf(stderr, "ibid-index: %s%s: cannot write the synonyms: %s%s%s\n", output,
+                    IBID_SYNONYMS_SIDECAR_SUFFIX, ibid_strerror(rc), rc == IBID_EIO ? ": " : "",
+                    rc == IBID_EIO ? strerror(errno) : "");
             status = 2;
             goto done;
         }

@@ -60,7 +60,10 @@ static int has_suffix(const char *s, const char *suffix)
 }
 
 /* Names inside folders that are not texts: hidden files, sidecars, indexes, temporaries. */
-static int is_sidecar(const char *name) { return strncmp(name, "ibid-", 5) == 0 || has_suffix(name, ".ibid"); }
+static int is_sidecar(const char *name)
+{
+    return strncmp(name, "ibid-", 5) == 0 || has_suffix(name, ".ibid") || has_suffix(name, ".ibid.synonyms");
+}
 
 static char *join_path(const char *dir, const char *name)
 {

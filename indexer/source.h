@@ -6,7 +6,8 @@
  * entries (".name") are skipped, symbolic links to files are followed, symbolic links to
  * folders are not (so link loops cannot trap the walk), and sidecar metadata is set aside:
  * "ibid-catalog.tsv" is recorded in catalogs[], and every other name starting with "ibid-"
- * (ibid-synonyms.txt, ...) or ending in ".ibid" (an index) is neither indexed nor reported.
+ * (ibid-synonyms.txt, ...) or ending in ".ibid" or ".ibid.synonyms" (an index and its synonyms)
+ * is neither indexed nor reported.
  * Display paths are built from the PATH argument as given: "corpus/" + "000.txt" gives
  * "corpus/000.txt".  The list is sorted by display path (strcmp) and de-duplicated.
  *

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -58,6 +59,16 @@ static int write_atomic(const char *path, const char *data, size_t len)
         return IBID_ENOMEM;
     int fd = mkstemp(tmp.data);
     if (fd < 0) {
+        ibid_buf_free(&tmp);
+        return IBID_EIO;
+    }
+    /* mkstemp makes the file private (0600); the sidecar is as readable as the index (0644
+       less the umask), or another user who can search the index would lose its synonyms. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0644 & ~mask) != 0) {
+        close(fd);
+        unlink(tmp.data);
         ibid_buf_free(&tmp);
         return IBID_EIO;
     }

@@ -138,6 +138,7 @@ static void collect_walks_sorted_skips_sidecars_and_hidden(void **state)
     const char cat_text[] = "a.txt\tThe A Book\tAuthor\t1999\n";
     write_file("ibid-catalog.tsv", cat_text, sizeof cat_text - 1);
     write_file("old.ibid", "IBID", 4);
+    write_file("old.ibid.synonyms", "x = y\n", 6);
     char loop[512];
     snprintf(loop, sizeof loop, "%s/sub/loop", tmpdir);
     assert_int_equal(symlink("..", loop), 0); /* a link back up: must not be followed */
