@@ -1,6 +1,7 @@
 /* corpus_fixture.h - fixtures for the unit tests: fixture_slurp() reads a whole file (a corpus
  * text, a SciFact or Gutenberg file) and corpus_fixture_build() builds an index of the bundled
- * corpus/ (IBID_SOURCE_DIR/corpus, every file, as ibid-index would) in a temporary folder.
+ * corpus/ (IBID_SOURCE_DIR/corpus, every file, as ibid-index would) in a temporary folder;
+ * corpus_index_open() also opens it with an analyzer, for tests of searcher modules.
  * Header-only (static inline functions, so a test may use either or both); include it after
  * <cmocka.h> or on its own (it includes cmocka's prerequisites). */
 #ifndef IBID_TEST_CORPUS_FIXTURE_H
@@ -16,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyze.h"
+#include "index.h"
 #include "index_build.h"
 #include "parse.h"
 #include "source.h"
@@ -71,6 +74,44 @@ static inline int corpus_fixture_build(const char *dir, char *path, size_t cap)
     ibid_builder_free(b);
     ibid_sources_free(&sources);
     return rc;
+}
+
+/* An index of corpus/ in a fresh temporary folder, opened, with an analyzer: the set-up that
+   tests of searcher modules share.  corpus_index_open returns 0, or -1 when anything failed
+   (what was made is undone); corpus_index_close removes the index and its folder. */
+typedef struct corpus_index {
+    char dir[256], path[300];
+    ibid_index *ix;
+    ibid_analyzer *an;
+} corpus_index;
+
+static inline void corpus_index_close(corpus_index *fx)
+{
+    ibid_analyzer_free(fx->an);
+    ibid_index_close(fx->ix);
+    fx->an = NULL;
+    fx->ix = NULL;
+    if (fx->path[0])
+        unlink(fx->path);
+    if (fx->dir[0])
+        rmdir(fx->dir);
+}
+
+static inline int corpus_index_open(corpus_index *fx, const char *name)
+{
+    memset(fx, 0, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ibid_test_%s_XXXXXX", name);
+    if (!mkdtemp(fx->dir)) {
+        fx->dir[0] = '\0';
+        return -1;
+    }
+    char err[200];
+    if (corpus_fixture_build(fx->dir, fx->path, sizeof fx->path) != IBID_OK ||
+        ibid_index_open(fx->path, &fx->ix, err, sizeof err) < 0 || !(fx->an = ibid_analyzer_new())) {
+        corpus_index_close(fx);
+        return -1;
+    }
+    return 0;
 }
 
 #endif

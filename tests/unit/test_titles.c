@@ -17,30 +17,24 @@
 #include "status.h"
 #include "titles.h"
 
-static char tmpdir[256], ixpath[300];
+static corpus_index fx;
 static ibid_index *ix;
 static ibid_analyzer *an;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ibid_test_titles_XXXXXX");
-    if (!mkdtemp(tmpdir) || corpus_fixture_build(tmpdir, ixpath, sizeof ixpath) != IBID_OK)
+    if (corpus_index_open(&fx, "titles") != 0)
         return -1;
-    char err[200];
-    if (ibid_index_open(ixpath, &ix, err, sizeof err) < 0)
-        return -1;
-    an = ibid_analyzer_new();
-    return an ? 0 : -1;
+    ix = fx.ix;
+    an = fx.an;
+    return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    ibid_analyzer_free(an);
-    ibid_index_close(ix);
-    unlink(ixpath);
-    rmdir(tmpdir);
+    corpus_index_close(&fx);
     return 0;
 }
 
