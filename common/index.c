@@ -456,6 +456,11 @@ const char *ibid_index_chapter_name(const ibid_index *ix, uint32_t chapter_id)
 
 uint32_t ibid_index_file_count(const ibid_index *ix) { return ix->nfiles; }
 
+uint64_t ibid_index_segment_id(const ibid_index *ix)
+{
+    return ibid_le64(ix->sec[IBID_SEC_META].p + IBID_META_SEGMENT);
+}
+
 int ibid_index_file(const ibid_index *ix, uint32_t file_id, ibid_file_info *out)
 {
     if (file_id >= ix->nfiles)
@@ -465,6 +470,7 @@ int ibid_index_file(const ibid_index *ix, uint32_t file_id, ibid_file_info *out)
     out->mtime = (int64_t)ibid_le64(r + 8);
     out->first_passage = ibid_le32(r + 24);
     out->passage_count = ibid_le32(r + 28);
+    out->hash = ibid_le64(r + 16);
     out->path = (const char *)ix->files_str + ibid_le32(r + 32);
     return IBID_OK;
 }

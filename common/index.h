@@ -69,8 +69,11 @@ typedef struct ibid_file_info {
     uint64_t size;
     int64_t mtime;    /* seconds since the epoch */
     uint32_t first_passage, passage_count;
+    uint64_t hash;    /* content hash of the source's bytes (64-bit FNV-1a), 0 when not recorded */
 } ibid_file_info;
 uint32_t ibid_index_file_count(const ibid_index *ix);
+/* The segment id recorded in META (0 for a stand-alone full build; see docs/index-format.md). */
+uint64_t ibid_index_segment_id(const ibid_index *ix);
 int ibid_index_file(const ibid_index *ix, uint32_t file_id, ibid_file_info *out);
 
 /* ---- the term dictionary ---- */

@@ -76,6 +76,8 @@ struct ibid_builder {
     ibid_buf rec;
     uint64_t tokens, text_bytes, postings, occurrences;
     uint32_t max_line;
+    uint64_t segment_id;   /* META's segment id (ibid_builder_set_segment_id) */
+    size_t post_bytes;     /* capacity of every term's intermediate postings buffer */
 };
 
 ibid_builder *ibid_builder_new(const ibid_build_opts *opts)
@@ -226,8 +228,10 @@ static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
             k = b->tok_next[k];
         }
         uint32_t delta = te->df ? pid - te->last_doc : pid;
+        size_t cap0 = te->post.cap;
         if (ibid_buf_reserve(&te->post, (2 + (size_t)tf) * IBID_VBYTE_MAX32))
             return IBID_ENOMEM;
+        b->post_bytes += te->post.cap - cap0;
         uint8_t *o = (uint8_t *)te->post.data + te->post.len, *o0 = o;
         o += ibid_vbyte_put32(o, delta);
         o += ibid_vbyte_put32(o, tf);
@@ -475,6 +479,26 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
 int ibid_builder_add_file(ibid_builder *b, const char *path, uint64_t size, int64_t mtime,
                           const ibid_passage_list *passages)
 {
+    return ibid_builder_add_file_hashed(b, path, size, mtime, 0, passages);
+}
+
+void ibid_builder_set_segment_id(ibid_builder *b, uint64_t id) { b->segment_id = id; }
+
+size_t ibid_builder_memory(const ibid_builder *b)
+{
+    size_t n = b->post_bytes + b->tcap * sizeof(term_ent) + b->fcap * 2 * sizeof(uint32_t) +
+               b->aform_cap * sizeof(uint32_t) + b->pcap * 9 + b->wruns.cap + b->cruns.cap +
+               b->files.cap + b->paths.cap + b->rec.cap;
+    /* the dictionaries: slot array, entries and their strings (about 16 bytes each) */
+    const ibid_strtab *t[] = {&b->terms, &b->forms, &b->works, &b->chapters};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        n += t[i]->nslots * sizeof(uint32_t) + t[i]->cap * sizeof(ibid_strtab_ent) + t[i]->n * 16;
+    return n + b->store.out.cap + b->store.idx.cap + b->store.recs.cap + b->store.block.cap;
+}
+
+int ibid_builder_add_file_hashed(ibid_builder *b, const char *path, uint64_t size, int64_t mtime,
+                                 uint64_t hash, const ibid_passage_list *passages)
+{
     if (b->failed)
         return b->failed;
     if (!path || (b->last_path && strcmp(path, b->last_path) <= 0))
@@ -507,7 +531,7 @@ int ibid_builder_add_file(ibid_builder *b, const char *path, uint64_t size, int6
         uint8_t r[IBID_FILE_RECORD];
         ibid_st64(r, size);
         ibid_st64(r + 8, (uint64_t)mtime);
-        ibid_st64(r + 16, 0); /* content hash: reserved */
+        ibid_st64(r + 16, hash);
         ibid_st32(r + 24, first);
         ibid_st32(r + 28, b->npass - first);
         ibid_st32(r + 32, (uint32_t)b->paths.len);
@@ -832,7 +856,7 @@ int ibid_builder_write(ibid_builder *b, const char *path, ibid_build_stats *stat
         ibid_st32(m + IBID_META_TERM_BLOCK, IBID_IDX_TERM_BLOCK);
         ibid_st32(m + IBID_META_FORM_BLOCK, IBID_IDX_FORM_BLOCK);
         ibid_st32(m + IBID_META_POST_BLOCK, IBID_IDX_POST_BLOCK);
-        ibid_st64(m + IBID_META_SEGMENT, 0);
+        ibid_st64(m + IBID_META_SEGMENT, b->segment_id);
         o.meta.len = IBID_IDX_META_SIZE;
     }
     uint64_t fsize = 0;

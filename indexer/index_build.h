@@ -53,6 +53,20 @@ void ibid_builder_free(ibid_builder *b);
 int ibid_builder_add_file(ibid_builder *b, const char *path, uint64_t size, int64_t mtime,
                           const ibid_passage_list *passages);
 
+/* As ibid_builder_add_file, and records hash (the content hash of the source's bytes,
+   ibid_content_hash in content_hash.h) in the file table, so an incremental run can tell a changed
+   file from a touched one. */
+int ibid_builder_add_file_hashed(ibid_builder *b, const char *path, uint64_t size, int64_t mtime,
+                                 uint64_t hash, const ibid_passage_list *passages);
+
+/* Bytes the builder holds now (inversion buffers, tables, the compressed store so far):
+   what a memory budget (ibid-index --memory) compares against to decide when to flush. */
+size_t ibid_builder_memory(const ibid_builder *b);
+
+/* Sets the segment id written into META (docs/index-format.md); 0, the default, marks a
+   stand-alone index. */
+void ibid_builder_set_segment_id(ibid_builder *b, uint64_t id);
+
 /* Writes the index to path atomically (see above) and fills *stats (may be NULL).
    Returns IBID_OK, IBID_EIO (errno tells why; the old index is untouched) or IBID_ENOMEM. */
 int ibid_builder_write(ibid_builder *b, const char *path, ibid_build_stats *stats);
