@@ -106,6 +106,17 @@ int ibid_index_forms_with_prefix(const ibid_index *ix, const char *prefix, size_
 int ibid_index_term_form(const ibid_index *ix, const ibid_term_info *term, uint32_t variant,
                          char *buf, size_t cap);
 
+/* Calls fn for every term (stem) in sorted order until fn returns nonzero (that value is then
+   returned); term is valid during the call only.  Returns 0 after the last term, <0 on
+   corruption. */
+int ibid_index_each_term(const ibid_index *ix,
+                         int (*fn)(void *ctx, const char *term, size_t len, const ibid_term_info *t),
+                         void *ctx);
+/* The text of the term of the given ordinal, NUL-terminated into buf (cap > IBID_MAX_TERM
+   always suffices).  Returns its length, IBID_EINVAL (ordinal out of range, cap too small) or
+   IBID_ECORRUPT. */
+int ibid_index_term_text(const ibid_index *ix, uint32_t ordinal, char *buf, size_t cap);
+
 /* ---- postings cursors ---- */
 typedef struct ibid_postings ibid_postings;
 

@@ -133,6 +133,40 @@ int ibid_ix_term_at(const ibid_index *ix, uint32_t ord, ibid_term_info *out)
     return 1;
 }
 
+int ibid_index_each_term(const ibid_index *ix,
+                         int (*fn)(void *ctx, const char *term, size_t len, const ibid_term_info *t),
+                         void *ctx)
+{
+    term_cur c;
+    ibid_term_info t;
+    for (uint32_t ord = 0; ord < ix->nterms; ord++) {
+        if (ord % IBID_IDX_TERM_BLOCK == 0)
+            term_block(ix, ord / IBID_IDX_TERM_BLOCK, &c);
+        if (term_next(ix, &c, &t))
+            return IBID_ECORRUPT;
+        int r = fn(ctx, c.d.s, c.d.len, &t);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+int ibid_index_term_text(const ibid_index *ix, uint32_t ordinal, char *buf, size_t cap)
+{
+    if (ordinal >= ix->nterms)
+        return IBID_EINVAL;
+    term_cur c;
+    ibid_term_info t;
+    term_block(ix, ordinal / IBID_IDX_TERM_BLOCK, &c);
+    for (uint32_t i = 0; i <= ordinal % IBID_IDX_TERM_BLOCK; i++)
+        if (term_next(ix, &c, &t))
+            return IBID_ECORRUPT;
+    if (c.d.len >= cap)
+        return IBID_EINVAL;
+    memcpy(buf, c.d.s, c.d.len + 1);
+    return (int)c.d.len;
+}
+
 /* Reads block b's first string into c (for binary search). */
 static int first_string(dict_cur *c)
 {
