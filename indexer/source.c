@@ -4,7 +4,8 @@
  * The walk is iterative over a sorted directory listing per folder (recursion depth is bounded
  * by IBID_MAX_DEPTH), so deep or looping trees cannot exhaust the stack.  Reading is one
  * read() loop into a buffer sized from fstat, checked for binary content and cleaned to valid
- * UTF-8 with utf8proc's decoder.
+ * UTF-8 with utf8proc's decoder.  A PDF is not read but handed to pdftotext (pdftotext.h); its
+ * text is cleaned the same way.
  */
 #include "source.h"
 
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "pdftotext.h"
 #include "status.h"
 
 enum { IBID_MAX_DEPTH = 64 };
@@ -291,10 +293,68 @@ long ibid_utf8_sanitize(char **bufp, size_t *lenp, long *first_bad_line)
     return bad;
 }
 
+int ibid_source_is_pdf(const char *path, const char *head, size_t n)
+{
+    if (n >= 5 && memcmp(head, "%PDF-", 5) == 0)
+        return 1;
+    size_t k = strlen(path);
+    return k >= 4 && path[k - 4] == '.' && (path[k - 3] | 0x20) == 'p' && (path[k - 2] | 0x20) == 'd' &&
+           (path[k - 1] | 0x20) == 'f';
+}
+
+/* 1 when buf[0..n) holds nothing but whitespace and form feeds (a PDF with no text layer). */
+static int no_text(const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\f' && buf[i] != '\r' && buf[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* The text of the PDF at path, through pdftotext, into *data (see source.h). */
+static ibid_read_result read_pdf(const char *path, char **data, size_t *len, const ibid_diag *diag)
+{
+    char why[512];
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = ibid_pdftotext(path, IBID_MAX_FILE, &buf, &n, why, sizeof why);
+    if (rc == IBID_ENOMEM)
+        return IBID_READ_NOMEM;
+    if (rc != IBID_OK) {
+        ibid_diagf(diag, path, 0, "%s, skipped", why);
+        return IBID_READ_SKIPPED;
+    }
+    if (no_text(buf, n)) {
+        ibid_diagf(diag, path, 0, "pdftotext found no text in this PDF (scanned pages need OCR first), skipped");
+        free(buf);
+        return IBID_READ_SKIPPED;
+    }
+    long first_bad;
+    long bad = ibid_utf8_sanitize(&buf, &n, &first_bad);
+    if (bad < 0) {
+        free(buf);
+        return IBID_READ_NOMEM;
+    }
+    if (bad > 0)
+        ibid_diagf(diag, path, first_bad, "invalid UTF-8 or NUL in pdftotext's text, replaced (%ld place%s)", bad,
+                   bad == 1 ? "" : "s");
+    *data = buf;
+    *len = n;
+    return IBID_READ_OK;
+}
+
 ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, const ibid_diag *diag)
+{
+    return ibid_source_read_ex(path, data, len, NULL, diag);
+}
+
+ibid_read_result ibid_source_read_ex(const char *path, char **data, size_t *len, int *from_pdf,
+                                     const ibid_diag *diag)
 {
     *data = NULL;
     *len = 0;
+    if (from_pdf)
+        *from_pdf = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         ibid_diagf(diag, path, 0, "cannot open: %s, skipped", strerror(errno));
@@ -310,6 +370,22 @@ ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, co
         ibid_diagf(diag, path, 0, "larger than %llu bytes, skipped", (unsigned long long)IBID_MAX_FILE);
         close(fd);
         return IBID_READ_SKIPPED;
+    }
+    char head[5];
+    ssize_t h;
+    do
+        h = pread(fd, head, sizeof head, 0);
+    while (h < 0 && errno == EINTR);
+    if (h < 0) {
+        ibid_diagf(diag, path, 0, "read error: %s, skipped", strerror(errno));
+        close(fd);
+        return IBID_READ_SKIPPED;
+    }
+    if (ibid_source_is_pdf(path, head, (size_t)h)) {
+        close(fd);
+        if (from_pdf)
+            *from_pdf = 1;
+        return read_pdf(path, data, len, diag);
     }
     /* room for the NUL and one byte more, so that the read that sees the end of a file that
        did not grow needs no bigger buffer */

@@ -15,6 +15,15 @@
  * byte in its first 8 KiB is binary (skipped); an empty file is skipped; other NUL bytes and
  * invalid UTF-8 sequences are replaced with U+FFFD and reported once per file with the line
  * of the first one; a UTF-8 BOM is dropped.  Files larger than IBID_MAX_FILE are refused.
+ *
+ * A PDF (a file that starts with "%PDF-", or whose name ends in ".pdf" in any case) is not read
+ * as text: ibid_source_read runs Debian's `pdftotext -layout -enc UTF-8 FILE -` (poppler-utils)
+ * through posix_spawnp, with no shell, stdin from /dev/null, and reads its standard output
+ * (the text, with a form feed after every page) and the last line of its standard error.  A
+ * pdftotext that cannot be found ("install poppler-utils"), that exits with a nonzero status or
+ * is killed, or whose output holds no text (a scanned PDF), is reported once through diag as
+ * "path: pdftotext ...: ..., skipped" and the file is skipped.  The text is then cleaned as
+ * above (no binary test).  The caller keeps the PDF's own size and mtime (ibid_source).
  */
 #ifndef IBID_SOURCE_H
 #define IBID_SOURCE_H
@@ -57,6 +66,16 @@ typedef enum ibid_read_result {
 /* Reads path into *data (malloc'd, NUL-terminated, *len bytes without the NUL; the caller
    frees it).  Reports problems through diag as "path[:line]: message". */
 ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, const ibid_diag *diag);
+
+/* As ibid_source_read, and sets *from_pdf (when not NULL) to 1 when *data is pdftotext's text
+   of a PDF, else 0: such text is to be parsed as IBID_FMT_PDFTEXT (parse.h), which
+   ibid_detect_format picks anyway from its form feeds. */
+ibid_read_result ibid_source_read_ex(const char *path, char **data, size_t *len, int *from_pdf,
+                                     const ibid_diag *diag);
+
+/* 1 when a file whose first bytes are head[0..n) and whose name is path is a PDF to be read
+   through pdftotext ("%PDF-" at the start, or a ".pdf" name in any case); else 0. */
+int ibid_source_is_pdf(const char *path, const char *head, size_t n);
 
 /* Replaces invalid UTF-8 and NUL bytes in buf[0..len) with U+FFFD (may grow the text: when
    anything is replaced, *buf is freed and replaced by a new malloc'd, NUL-terminated buffer;
