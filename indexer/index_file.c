@@ -126,6 +126,41 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
+/* The fixed header's fields and the header crc32 (h holds hlen bytes: header and table). */
+static void finish_header(uint8_t *h, size_t hlen, size_t n, uint64_t total)
+{
+    memcpy(h, IBID_IDX_MAGIC, 8);
+    ibid_st32(h + 8, IBID_IDX_VERSION);
+    ibid_st32(h + 12, 0);
+    ibid_st64(h + 16, total);
+    ibid_st32(h + 24, (uint32_t)n);
+    ibid_st32(h + 28, 0);
+    ibid_st32(h + hlen - 8, crc_of(h, hlen - 8));
+}
+
+/* Ends the write of tmp (fd open, rc the status so far): fsync, close, rename over path, fsync
+   of dir.  On failure removes tmp and keeps errno.  Returns the final status. */
+static int close_and_rename(int fd, int rc, const char *tmp, const char *path, const char *dir)
+{
+    if (rc == IBID_OK && fsync(fd) != 0)
+        rc = IBID_EIO;
+    int saved = errno;
+    if (close(fd) != 0 && rc == IBID_OK)
+        rc = IBID_EIO;
+    else
+        errno = saved;
+    if (rc == IBID_OK && rename(tmp, path) != 0)
+        rc = IBID_EIO;
+    if (rc != IBID_OK) {
+        saved = errno;
+        unlink(tmp);
+        errno = saved;
+    } else {
+        fsync_dir(dir); /* the rename is done; a failed directory fsync only weakens durability */
+    }
+    return rc;
+}
+
 int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t n,
                           uint64_t *file_size)
 {
@@ -151,13 +186,7 @@ int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t
         off += secs[i].len;
     }
     uint64_t total = (off + 7) & ~(uint64_t)7;
-    memcpy(h, IBID_IDX_MAGIC, 8);
-    ibid_st32(h + 8, IBID_IDX_VERSION);
-    ibid_st32(h + 12, 0);
-    ibid_st64(h + 16, total);
-    ibid_st32(h + 24, (uint32_t)n);
-    ibid_st32(h + 28, 0);
-    ibid_st32(h + hlen - 8, crc_of(h, hlen - 8));
+    finish_header(h, hlen, n, total);
 
     int rc = IBID_EIO, fd;
     const char *slash = strrchr(path, '/');
@@ -177,22 +206,7 @@ int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t
         }
         if (rc == IBID_OK)
             rc = write_all(fd, zeros, total - pos);
-        if (rc == IBID_OK && fsync(fd) != 0)
-            rc = IBID_EIO;
-        int saved = errno;
-        if (close(fd) != 0 && rc == IBID_OK)
-            rc = IBID_EIO;
-        else
-            errno = saved;
-        if (rc == IBID_OK && rename(tmp, path) != 0)
-            rc = IBID_EIO;
-        if (rc != IBID_OK) {
-            saved = errno;
-            unlink(tmp);
-            errno = saved;
-        } else {
-            fsync_dir(dir); /* the rename is done; a failed directory fsync only weakens durability */
-        }
+        rc = close_and_rename(fd, rc, tmp, path, dir);
     }
     if (rc == IBID_OK && file_size)
         *file_size = total;
@@ -200,4 +214,194 @@ int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t
     free(dir);
     free(tmp);
     return rc;
+}
+
+/* ---- streaming ---------------------------------------------------------------------------- */
+
+enum { STREAM_BUF = 1 << 20 };
+
+struct ibid_index_stream {
+    int fd;
+    char *dir, *tmp, *path;
+    uint8_t *h;          /* header and section table, written last */
+    size_t hlen, nsec, done;
+    uint64_t pos;        /* bytes written or buffered so far */
+    int open_sec;        /* a section is being appended to */
+    uLong crc;           /* of the open section */
+    uint64_t sec_off;
+    uint32_t sec_id;
+    uint8_t *buf;
+    size_t blen;
+};
+
+static int stream_flush(ibid_index_stream *s)
+{
+    int rc = write_all(s->fd, s->buf, s->blen);
+    s->blen = 0;
+    return rc;
+}
+
+static int stream_put(ibid_index_stream *s, const void *data, uint64_t len)
+{
+    const uint8_t *p = data;
+    while (len) {
+        if (s->blen == STREAM_BUF && stream_flush(s))
+            return IBID_EIO;
+        size_t k = STREAM_BUF - s->blen;
+        if (k > len)
+            k = (size_t)len;
+        memcpy(s->buf + s->blen, p, k);
+        s->blen += k;
+        s->pos += k;
+        p += k;
+        len -= k;
+    }
+    return IBID_OK;
+}
+
+static int stream_pad(ibid_index_stream *s)
+{
+    static const uint8_t zeros[8];
+    return stream_put(s, zeros, ((s->pos + 7) & ~(uint64_t)7) - s->pos);
+}
+
+int ibid_index_stream_open(const char *path, size_t nsections, ibid_index_stream **out)
+{
+    *out = NULL;
+    if (nsections > IBID_IDX_MAX_SECTIONS) {
+        errno = EINVAL;
+        return IBID_EIO;
+    }
+    ibid_index_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return IBID_ENOMEM;
+    s->fd = -1;
+    s->nsec = nsections;
+    s->hlen = IBID_IDX_FIXED_HEADER + IBID_IDX_SECTION_ENTRY * nsections + 8;
+    s->h = calloc(1, s->hlen);
+    s->buf = malloc(STREAM_BUF);
+    s->path = strdup(path);
+    if (!s->h || !s->buf || !s->path || temp_names(path, &s->dir, &s->tmp)) {
+        ibid_index_stream_abort(s);
+        return IBID_ENOMEM;
+    }
+    const char *slash = strrchr(path, '/');
+    remove_stale_temps(s->dir, slash ? slash + 1 : path);
+    unlink(s->tmp); /* a leftover of a killed run with our pid */
+    s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (s->fd < 0 || stream_put(s, s->h, s->hlen)) { /* room for the header, rewritten at commit */
+        int saved = errno;
+        ibid_index_stream_abort(s);
+        errno = saved;
+        return IBID_EIO;
+    }
+    *out = s;
+    return IBID_OK;
+}
+
+int ibid_index_stream_begin(ibid_index_stream *s, uint32_t id)
+{
+    if (s->open_sec || s->done == s->nsec) {
+        errno = EINVAL;
+        return IBID_EIO;
+    }
+    if (stream_pad(s))
+        return IBID_EIO;
+    s->open_sec = 1;
+    s->sec_id = id;
+    s->sec_off = s->pos;
+    s->crc = crc32(0L, Z_NULL, 0);
+    return IBID_OK;
+}
+
+int ibid_index_stream_append(ibid_index_stream *s, const void *data, size_t len)
+{
+    if (!s->open_sec) {
+        errno = EINVAL;
+        return IBID_EIO;
+    }
+    if (!len)
+        return IBID_OK;
+    uint64_t left = len;
+    const Bytef *p = data;
+    while (left) {
+        uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
+        s->crc = crc32(s->crc, p, chunk);
+        p += chunk;
+        left -= chunk;
+    }
+    return stream_put(s, data, len);
+}
+
+int ibid_index_stream_end(ibid_index_stream *s, uint64_t *len)
+{
+    if (!s->open_sec) {
+        errno = EINVAL;
+        return IBID_EIO;
+    }
+    uint8_t *e = s->h + IBID_IDX_FIXED_HEADER + IBID_IDX_SECTION_ENTRY * s->done;
+    ibid_st32(e, s->sec_id);
+    ibid_st32(e + 4, (uint32_t)s->crc);
+    ibid_st64(e + 8, s->sec_off);
+    ibid_st64(e + 16, s->pos - s->sec_off);
+    if (len)
+        *len = s->pos - s->sec_off;
+    s->done++;
+    s->open_sec = 0;
+    return IBID_OK;
+}
+
+int ibid_index_stream_section(ibid_index_stream *s, uint32_t id, const void *data, size_t len)
+{
+    if (ibid_index_stream_begin(s, id) || ibid_index_stream_append(s, data, len) ||
+        ibid_index_stream_end(s, NULL))
+        return IBID_EIO;
+    return IBID_OK;
+}
+
+int ibid_index_stream_commit(ibid_index_stream *s, uint64_t *file_size)
+{
+    int rc = IBID_OK;
+    if (s->open_sec || s->done != s->nsec) {
+        errno = EINVAL;
+        rc = IBID_EIO;
+    }
+    if (rc == IBID_OK)
+        rc = stream_pad(s);
+    if (rc == IBID_OK)
+        rc = stream_flush(s);
+    uint64_t total = s->pos;
+    if (rc == IBID_OK) {
+        finish_header(s->h, s->hlen, s->nsec, total);
+        if (lseek(s->fd, 0, SEEK_SET) != 0)
+            rc = IBID_EIO;
+        else
+            rc = write_all(s->fd, s->h, s->hlen);
+    }
+    rc = close_and_rename(s->fd, rc, s->tmp, s->path, s->dir);
+    s->fd = -1;
+    if (rc == IBID_OK && file_size)
+        *file_size = total;
+    int saved = errno;
+    free(s->tmp); /* renamed or removed: nothing left for abort to unlink */
+    s->tmp = NULL;
+    ibid_index_stream_abort(s);
+    errno = saved;
+    return rc;
+}
+
+void ibid_index_stream_abort(ibid_index_stream *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    if (s->tmp && s->fd >= 0)
+        unlink(s->tmp);
+    free(s->h);
+    free(s->buf);
+    free(s->path);
+    free(s->dir);
+    free(s->tmp);
+    free(s);
 }

@@ -1,0 +1,42 @@
+/*
+ * merge_int.h - the segment merger's private state, shared by segment_merge.c (the plan, the
+ * passages and the store, the small sections, the write) and merge_terms.c (the term and form
+ * dictionaries and the postings).  Not a contract: callers use segment_merge.h.
+ */
+#ifndef IBID_MERGE_INT_H
+#define IBID_MERGE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "index.h"
+#include "index_file.h"
+
+/* One file of an input, in the input's (local) order. */
+typedef struct merge_span {
+    uint32_t lfirst, lend; /* local pids [lfirst, lend) */
+    uint32_t gfirst;       /* global pid of lfirst when live */
+    int live;
+} merge_span;
+
+typedef struct merge_ctx {
+    const ibid_index **ix;   /* the inputs */
+    merge_span **spans;      /* per input, one per file */
+    uint32_t *nspans;
+    size_t n;
+    uint32_t npass;          /* passages of the output */
+    uint32_t *lens;          /* by output pid */
+    ibid_index_stream *out;
+    /* filled by ibid_merge_terms */
+    ibid_buf termidx, termdict, formlist, formidx, formdict;
+    uint32_t nterms, nforms;
+    uint64_t postings, occurrences;
+} merge_ctx;
+
+/* Merges the inputs' term dictionaries and postings: streams the POSTINGS section to m->out and
+   fills the dictionary sections in m.  Needs m->spans, m->npass and m->lens.  Returns IBID_OK,
+   IBID_ENOMEM, IBID_EIO, IBID_ECORRUPT or IBID_ELIMIT. */
+int ibid_merge_terms(merge_ctx *m);
+
+#endif

@@ -1,0 +1,669 @@
+/*
+ * segment_merge.c - merging segments into one (segment_merge.h; docs/index-format.md,
+ * "Merging segments").
+ *
+ * 1. The plan.  Each input's files are checked against its deletions (whole files only), the
+ *    live files of all inputs are sorted by path, and each gets its first output pid; an
+ *    input's files become spans mapping its local pids to the output (merge_int.h).
+ * 2. The passages, in output order: each record is copied from the input's store (one inflated
+ *    block per input is kept, so a file's passages inflate each block once) with its work and
+ *    chapter ids renumbered, into a store writer whose compressed blocks are streamed to the
+ *    output as STORE.  Works and chapters are renumbered in order of first appearance, as the
+ *    builder interns them; cites to footnote passages are relative to the file's first passage
+ *    and so stay valid.  Lengths, line and kind of each passage are kept for LENS, PMETA and the
+ *    postings' block minima; the work and chapter runs are rebuilt.
+ * 3. The terms (merge_terms.c) stream POSTINGS and build the dictionaries.
+ * 4. The small sections are appended, then the header; the write is atomic (index_file.h).
+ */
+#include "segment_merge.h"
+
+#include <errno.h>
+#include <libdeflate.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitpack.h"
+#include "index_impl.h"
+#include "index_file.h"
+#include "merge_int.h"
+#include "status.h"
+#include "store_write.h"
+#include "strtab.h"
+#include "vbyte.h"
+
+enum { STORE_DRAIN = 1 << 20 }; /* compressed store bytes buffered before they are written */
+enum { MAX_BLOCK = (1 << 30) + (1 << 20) }; /* largest uncompressed store block (the format) */
+
+/* ---- 1. the plan ---- */
+
+typedef struct live_file {
+    uint32_t in, fid;
+    const char *path;
+} live_file;
+
+static int cmp_live(const void *x, const void *y)
+{
+    const live_file *a = x, *b = y;
+    int r = strcmp(a->path, b->path);
+    if (r)
+        return r;
+    return a->in < b->in ? -1 : a->in > b->in;
+}
+
+/* Builds m->spans and the sorted live files (*files, *nfiles). */
+static int plan(merge_ctx *m, const ibid_merge_input *in, live_file **files, size_t *nfiles)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const ibid_index *ix = in[i].ix;
+        uint32_t nf = ibid_index_file_count(ix), np = ibid_index_passage_count(ix);
+        const uint32_t *del = in[i].deleted;
+        size_t nd = del ? in[i].ndeleted : 0;
+        for (size_t d = 0; d < nd; d++)
+            if (del[d] >= np || (d && del[d] <= del[d - 1]))
+                return IBID_EINVAL;
+        m->spans[i] = malloc((nf ? nf : 1) * sizeof *m->spans[i]);
+        if (!m->spans[i])
+            return IBID_ENOMEM;
+        m->nspans[i] = nf;
+        size_t d = 0;
+        const char *prev = NULL;
+        for (uint32_t f = 0; f < nf; f++) {
+            ibid_file_info fi;
+            int rc = ibid_index_file(ix, f, &fi);
+            if (rc)
+                return rc == IBID_EINVAL ? IBID_ECORRUPT : rc;
+            if (prev && strcmp(prev, fi.path) >= 0)
+                return IBID_ECORRUPT; /* an input's files must be in path order */
+            prev = fi.path;
+            uint32_t end = fi.first_passage + fi.passage_count, ndel = 0;
+            while (d < nd && del[d] < end) {
+                d++;
+                ndel++;
+            }
+            if (ndel && ndel != fi.passage_count)
+                return IBID_EINVAL; /* deletions cover whole files only */
+            merge_span *s = &m->spans[i][f];
+            s->lfirst = fi.first_passage;
+            s->lend = end;
+            s->gfirst = 0;
+            s->live = ndel == 0;
+            total += s->live;
+        }
+    }
+    *files = malloc((total ? total : 1) * sizeof **files);
+    if (!*files)
+        return IBID_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++)
+        for (uint32_t f = 0; f < m->nspans[i]; f++)
+            if (m->spans[i][f].live) {
+                ibid_file_info fi;
+                ibid_index_file(in[i].ix, f, &fi);
+                (*files)[k++] = (live_file){(uint32_t)i, f, fi.path};
+            }
+    qsort(*files, total, sizeof **files, cmp_live);
+    uint64_t next = 0;
+    for (size_t j = 0; j < total; j++) {
+        if (j && strcmp((*files)[j - 1].path, (*files)[j].path) == 0)
+            return IBID_EINVAL; /* one path live in two inputs */
+        merge_span *s = &m->spans[(*files)[j].in][(*files)[j].fid];
+        s->gfirst = (uint32_t)next;
+        next += s->lend - s->lfirst;
+        if (next > UINT32_MAX - 1 || j >= UINT32_MAX - 1)
+            return IBID_ELIMIT;
+    }
+    m->npass = (uint32_t)next;
+    *nfiles = total;
+    return IBID_OK;
+}
+
+/* ---- 2. the passages ---- */
+
+/* One input's inflated store block and a cursor in it. */
+typedef struct sblock {
+    uint8_t *data;
+    uint32_t b, first, nrec, len, next;   /* next: pid whose record starts at rp */
+    const uint8_t *lens, *recs, *lp, *rp;
+    int held;
+} sblock;
+
+typedef struct pstate {
+    merge_ctx *m;
+    struct libdeflate_decompressor *dec;
+    sblock *blocks;                       /* per input */
+    uint32_t **wmap, **cmap;              /* per input: work / chapter id -> output id */
+    ibid_strtab works, chapters;
+    ibid_store_writer store;
+    int store_open;
+    size_t idx_seen;
+    uint64_t store_base;
+    ibid_buf rec, wruns, cruns;
+    uint32_t nwruns, ncruns, last_work, last_chap, max_line;
+    uint32_t *pmeta;                      /* line << 2 | kind, by output pid */
+    uint64_t tokens, text_bytes;
+} pstate;
+
+static int inflate_block(pstate *s, const ibid_index *ix, uint32_t b, sblock *sb)
+{
+    const uint8_t *e = ix->sec[IBID_SEC_STOREIDX].p + (size_t)IBID_STOREIDX_ENTRY * b;
+    uint32_t first = ibid_le32(e), ulen = ibid_le32(e + 4), next = ibid_le32(e + IBID_STOREIDX_ENTRY);
+    uint64_t off = ibid_le64(e + 8), end = ibid_le64(e + IBID_STOREIDX_ENTRY + 8);
+    if (ulen == 0 || ulen > MAX_BLOCK || end - off > SIZE_MAX)
+        return IBID_ECORRUPT;
+    if (ulen > sb->len || !sb->data) {
+        uint8_t *p = realloc(sb->data, ulen);
+        if (!p)
+            return IBID_ENOMEM;
+        sb->data = p;
+    }
+    sb->held = 0;
+    size_t got = 0;
+    if (libdeflate_zlib_decompress(s->dec, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off), sb->data,
+                                   ulen, &got) != LIBDEFLATE_SUCCESS || got != ulen)
+        return IBID_ECORRUPT;
+    const uint8_t *p = sb->data, *pend = p + ulen;
+    uint32_t nrec;
+    size_t k = ibid_vbyte_get32(p, pend, &nrec);
+    if (!k || nrec != next - first)
+        return IBID_ECORRUPT;
+    p += k;
+    sb->lens = p;
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < nrec; i++) {
+        uint32_t l;
+        if (!(k = ibid_vbyte_get32(p, pend, &l)))
+            return IBID_ECORRUPT;
+        p += k;
+        sum += l;
+    }
+    if (sum != (uint64_t)(pend - p))
+        return IBID_ECORRUPT;
+    sb->recs = p;
+    sb->b = b;
+    sb->first = first;
+    sb->nrec = nrec;
+    sb->len = ulen;
+    sb->lp = sb->lens;
+    sb->rp = sb->recs;
+    sb->next = first;
+    sb->held = 1;
+    return IBID_OK;
+}
+
+/* The bytes of input i's record of pid (valid until the input's next read). */
+static int get_record(pstate *s, size_t i, uint32_t pid, const uint8_t **rec, uint32_t *len)
+{
+    const ibid_index *ix = s->m->ix[i];
+    sblock *sb = &s->blocks[i];
+    if (!sb->held || pid < sb->first || pid >= sb->first + sb->nrec) {
+        const uint8_t *idx = ix->sec[IBID_SEC_STOREIDX].p;
+        uint32_t lo = 0, hi = ix->nstore;
+        if (!hi)
+            return IBID_ECORRUPT;
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (ibid_le32(idx + (size_t)IBID_STOREIDX_ENTRY * mid) <= pid)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        int rc = inflate_block(s, ix, lo, sb);
+        if (rc)
+            return rc;
+        if (pid < sb->first || pid >= sb->first + sb->nrec)
+            return IBID_ECORRUPT;
+    }
+    if (pid < sb->next) { /* back to the block's start (not in a sequential pass) */
+        sb->lp = sb->lens;
+        sb->rp = sb->recs;
+        sb->next = sb->first;
+    }
+    const uint8_t *end = sb->data + sb->len;
+    uint32_t l = 0;
+    for (;;) {
+        sb->lp += ibid_vbyte_get32(sb->lp, end, &l); /* checked by inflate_block */
+        if (sb->next == pid)
+            break;
+        sb->rp += l;
+        sb->next++;
+    }
+    *rec = sb->rp;
+    *len = l;
+    sb->rp += l;
+    sb->next++;
+    return IBID_OK;
+}
+
+typedef struct rd {
+    const uint8_t *p, *end;
+    int bad;
+} rd;
+
+static uint32_t rd32(rd *r)
+{
+    uint32_t v = 0;
+    size_t k = ibid_vbyte_get32(r->p, r->end, &v);
+    if (!k)
+        r->bad = 1;
+    r->p += k;
+    return v;
+}
+
+/* Skips n bytes that must be valid text. */
+static void rd_text(rd *r, uint32_t n)
+{
+    if (n > (size_t)(r->end - r->p) || !ibid_ix_valid_text(r->p, n)) {
+        r->bad = 1;
+        return;
+    }
+    r->p += n;
+}
+
+/* Output id of input i's work (or chapter) id, interned by its title on first sight. */
+static int64_t map_title(ibid_strtab *t, uint32_t *map, const char *name)
+{
+    if (*map != UINT32_MAX)
+        return *map;
+    if (!name)
+        return IBID_ECORRUPT;
+    size_t len = strlen(name);
+    int64_t id = ibid_strtab_intern(t, name, len, ibid_strtab_hash(name, len), NULL);
+    if (id >= 0)
+        *map = (uint32_t)id;
+    return id;
+}
+
+static int add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id)
+{
+    if (ibid_buf_put_u32(runs, pid) || ibid_buf_put_u32(runs, id))
+        return IBID_ENOMEM;
+    (*nruns)++;
+    return IBID_OK;
+}
+
+/* Writes the store's compressed bytes so far to the output once STORE_DRAIN have gathered (all
+   of them when final), after moving the new block index entries' offsets by what was written
+   before.  The writer runs on the caller's thread, so out and idx are ours between calls. */
+static int drain_store(pstate *s, int final)
+{
+    ibid_store_writer *w = &s->store;
+    for (; s->idx_seen + IBID_STOREIDX_ENTRY <= w->idx.len; s->idx_seen += IBID_STOREIDX_ENTRY) {
+        uint8_t *e = (uint8_t *)w->idx.data + s->idx_seen + 8;
+        ibid_st64(e, ibid_le64(e) + s->store_base);
+    }
+    if (w->out.len >= STORE_DRAIN || (final && w->out.len)) {
+        if (ibid_index_stream_append(s->m->out, w->out.data, w->out.len))
+            return IBID_EIO;
+        s->store_base += w->out.len;
+        ibid_buf_clear(&w->out);
+    }
+    return IBID_OK;
+}
+
+/* Copies passage lpid of input i as output passage g. */
+static int copy_passage(pstate *s, size_t i, uint32_t lpid, uint32_t g)
+{
+    const ibid_index *ix = s->m->ix[i];
+    const uint8_t *p;
+    uint32_t len;
+    int rc = get_record(s, i, lpid, &p, &len);
+    if (rc)
+        return rc;
+    rd r = {p, p + len, 0};
+    uint32_t kind = rd32(&r), line = rd32(&r), span = rd32(&r), work = rd32(&r), chap1 = rd32(&r);
+    const uint8_t *rest = r.p;
+    rd32(&r); /* page */
+    rd32(&r); /* paragraph */
+    rd32(&r); /* footnote */
+    uint32_t ncites = rd32(&r);
+    if (r.bad || kind > IBID_KIND_BIBLIOGRAPHY || line >= IBID_IDX_MAX_LINE || work >= ix->nworks ||
+        chap1 > ix->nchaps || ncites > len)
+        return IBID_ECORRUPT;
+    for (uint32_t c = 0; c < ncites && !r.bad; c++) {
+        rd32(&r);
+        if (rd32(&r) == 1)
+            rd_text(&r, rd32(&r));
+    }
+    uint32_t idl = rd32(&r);
+    if (idl)
+        rd_text(&r, idl - 1);
+    uint32_t tlen = rd32(&r);
+    rd_text(&r, tlen);
+    if (r.bad || r.p != r.end)
+        return IBID_ECORRUPT;
+
+    int64_t w = map_title(&s->works, &s->wmap[i][work], ibid_index_work_name(ix, work));
+    int64_t c = chap1 ? map_title(&s->chapters, &s->cmap[i][chap1 - 1], ibid_index_chapter_name(ix, chap1 - 1))
+                      : (int64_t)UINT32_MAX;
+    if (w < 0 || c < 0)
+        return w < 0 ? (int)w : (int)c;
+    if (g == 0 || (uint32_t)w != s->last_work)
+        rc = add_run(&s->wruns, &s->nwruns, g, (uint32_t)w);
+    if (rc == IBID_OK && (g == 0 || (uint32_t)c != s->last_chap))
+        rc = add_run(&s->cruns, &s->ncruns, g, (uint32_t)c);
+    s->last_work = (uint32_t)w;
+    s->last_chap = (uint32_t)c;
+    ibid_buf *o = &s->rec;
+    ibid_buf_clear(o);
+    if (rc || ibid_buf_put_vbyte(o, kind) || ibid_buf_put_vbyte(o, line) || ibid_buf_put_vbyte(o, span) ||
+        ibid_buf_put_vbyte(o, (uint64_t)w) ||
+        ibid_buf_put_vbyte(o, c == UINT32_MAX ? 0 : (uint64_t)c + 1) ||
+        ibid_buf_put(o, rest, (size_t)(r.end - rest)))
+        return IBID_ENOMEM;
+    rc = ibid_store_add(&s->store, o->data, o->len);
+    if (rc == IBID_OK)
+        rc = drain_store(s, 0);
+    uint32_t plen = ibid_index_passage_len(ix, lpid);
+    s->m->lens[g] = plen;
+    s->pmeta[g] = line << 2 | kind;
+    if (line > s->max_line)
+        s->max_line = line;
+    s->tokens += plen;
+    s->text_bytes += tlen;
+    return rc;
+}
+
+static int copy_passages(pstate *s, const live_file *files, size_t nfiles)
+{
+    merge_ctx *m = s->m;
+    int rc = ibid_index_stream_begin(m->out, IBID_SEC_STORE) ? IBID_EIO : IBID_OK;
+    for (size_t j = 0; j < nfiles && rc == IBID_OK; j++) {
+        const merge_span *sp = &m->spans[files[j].in][files[j].fid];
+        for (uint32_t l = sp->lfirst; l < sp->lend && rc == IBID_OK; l++)
+            rc = copy_passage(s, files[j].in, l, sp->gfirst + (l - sp->lfirst));
+    }
+    if (rc == IBID_OK)
+        rc = ibid_store_finish(&s->store);
+    if (rc == IBID_OK)
+        rc = drain_store(s, 1);
+    if (rc == IBID_OK && ibid_index_stream_end(m->out, NULL))
+        rc = IBID_EIO;
+    return rc;
+}
+
+/* ---- 4. the small sections ---- */
+
+/* A string table section: u32 count, u32 offsets[count + 1], NUL-terminated strings. */
+static int string_table(const ibid_strtab *t, ibid_buf *out)
+{
+    int rc = ibid_buf_put_u32(out, (uint32_t)t->n);
+    uint64_t off = 0;
+    for (size_t i = 0; i <= t->n && !rc; i++) {
+        if (off > UINT32_MAX)
+            return IBID_ELIMIT;
+        rc = ibid_buf_put_u32(out, (uint32_t)off);
+        if (i < t->n)
+            off += t->ents[i].len + 1;
+    }
+    for (size_t i = 0; i < t->n && !rc; i++)
+        rc = ibid_buf_put(out, t->ents[i].s, t->ents[i].len + 1);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+static int files_section(const merge_ctx *m, const live_file *files, size_t nfiles, ibid_buf *out)
+{
+    ibid_buf paths = {0};
+    int rc = ibid_buf_put_u32(out, (uint32_t)nfiles) || ibid_buf_put_u32(out, 0) ? IBID_ENOMEM : IBID_OK;
+    for (size_t j = 0; j < nfiles && rc == IBID_OK; j++) {
+        ibid_file_info fi;
+        ibid_index_file(m->ix[files[j].in], files[j].fid, &fi);
+        const merge_span *sp = &m->spans[files[j].in][files[j].fid];
+        size_t plen = strlen(fi.path);
+        if (paths.len + plen + 1 > UINT32_MAX) {
+            rc = IBID_ELIMIT;
+            break;
+        }
+        uint8_t r[IBID_FILE_RECORD];
+        ibid_st64(r, fi.size);
+        ibid_st64(r + 8, (uint64_t)fi.mtime);
+        ibid_st64(r + 16, fi.hash);
+        ibid_st32(r + 24, sp->gfirst);
+        ibid_st32(r + 28, sp->lend - sp->lfirst);
+        ibid_st32(r + 32, (uint32_t)paths.len);
+        ibid_st32(r + 36, (uint32_t)plen);
+        if (ibid_buf_put(out, r, sizeof r) || ibid_buf_put(&paths, fi.path, plen + 1))
+            rc = IBID_ENOMEM;
+    }
+    if (rc == IBID_OK && ibid_buf_put(out, paths.data, paths.len))
+        rc = IBID_ENOMEM;
+    ibid_buf_free(&paths);
+    return rc;
+}
+
+/* LENS and PMETA; the lengths' extremes into *mn, *mx. */
+static int passage_sections(const pstate *s, ibid_buf *lens, ibid_buf *pmeta, unsigned *width,
+                            unsigned *line_bits, uint32_t *mn, uint32_t *mx)
+{
+    uint32_t np = s->m->npass;
+    const uint32_t *l = s->m->lens;
+    *mn = np ? UINT32_MAX : 0;
+    *mx = 0;
+    for (uint32_t i = 0; i < np; i++) {
+        if (l[i] < *mn)
+            *mn = l[i];
+        if (l[i] > *mx)
+            *mx = l[i];
+    }
+    *width = *mx <= UINT16_MAX ? 2 : 4;
+    if (ibid_buf_reserve(lens, (size_t)np * *width))
+        return IBID_ENOMEM;
+    uint8_t *o = (uint8_t *)lens->data;
+    for (uint32_t i = 0; i < np; i++) {
+        if (*width == 2) {
+            o[2 * (size_t)i] = (uint8_t)l[i];
+            o[2 * (size_t)i + 1] = (uint8_t)(l[i] >> 8);
+        } else {
+            ibid_st32(o + 4 * (size_t)i, l[i]);
+        }
+    }
+    lens->len = (size_t)np * *width;
+    *line_bits = ibid_bitpack_width(s->max_line);
+    size_t bytes = ibid_bitpack_bytes(np, 2 + *line_bits);
+    if (ibid_buf_reserve(pmeta, bytes))
+        return IBID_ENOMEM;
+    ibid_bitpack_encode(s->pmeta, np, 2 + *line_bits, (uint8_t *)pmeta->data);
+    pmeta->len = bytes;
+    return IBID_OK;
+}
+
+static int small_sections(pstate *s, const live_file *files, size_t nfiles, uint64_t segment_id)
+{
+    merge_ctx *m = s->m;
+    ibid_buf meta = {0}, fsec = {0}, works = {0}, chaps = {0}, lens = {0}, pmeta = {0};
+    unsigned width = 2, line_bits = 0;
+    uint32_t mn = 0, mx = 0;
+    int rc = passage_sections(s, &lens, &pmeta, &width, &line_bits, &mn, &mx);
+    if (rc == IBID_OK)
+        rc = string_table(&s->works, &works);
+    if (rc == IBID_OK)
+        rc = string_table(&s->chapters, &chaps);
+    if (rc == IBID_OK)
+        rc = files_section(m, files, nfiles, &fsec);
+    if (rc == IBID_OK && ibid_buf_reserve(&meta, IBID_IDX_META_SIZE))
+        rc = IBID_ENOMEM;
+    if (rc == IBID_OK) {
+        uint8_t *p = (uint8_t *)meta.data;
+        memset(p, 0, IBID_IDX_META_SIZE);
+        ibid_st32(p + IBID_META_PASSAGES, m->npass);
+        ibid_st32(p + IBID_META_TERMS, m->nterms);
+        ibid_st32(p + IBID_META_FORMS, m->nforms);
+        ibid_st32(p + IBID_META_FILES, (uint32_t)nfiles);
+        ibid_st32(p + IBID_META_WORKS, (uint32_t)s->works.n);
+        ibid_st32(p + IBID_META_CHAPTERS, (uint32_t)s->chapters.n);
+        ibid_st64(p + IBID_META_TOKENS, s->tokens);
+        ibid_st64(p + IBID_META_POSTINGS, m->postings);
+        ibid_st64(p + IBID_META_OCCURRENCES, m->occurrences);
+        ibid_st64(p + IBID_META_TEXT_BYTES, s->text_bytes);
+        ibid_st32(p + IBID_META_STORE_BLOCKS, s->store.nblocks);
+        ibid_st32(p + IBID_META_LENS_WIDTH, width);
+        ibid_st32(p + IBID_META_LINE_BITS, line_bits);
+        ibid_st32(p + IBID_META_MIN_LEN, mn);
+        ibid_st32(p + IBID_META_MAX_LEN, mx);
+        ibid_st32(p + IBID_META_WRUNS, s->nwruns);
+        ibid_st32(p + IBID_META_CRUNS, s->ncruns);
+        ibid_st32(p + IBID_META_TERM_BLOCK, IBID_IDX_TERM_BLOCK);
+        ibid_st32(p + IBID_META_FORM_BLOCK, IBID_IDX_FORM_BLOCK);
+        ibid_st32(p + IBID_META_POST_BLOCK, IBID_IDX_POST_BLOCK);
+        ibid_st64(p + IBID_META_SEGMENT, segment_id);
+        meta.len = IBID_IDX_META_SIZE;
+        const ibid_section_out secs[] = {
+            {IBID_SEC_META, meta.data, meta.len},
+            {IBID_SEC_FILES, fsec.data, fsec.len},
+            {IBID_SEC_WORKS, works.data, works.len},
+            {IBID_SEC_CHAPTERS, chaps.data, chaps.len},
+            {IBID_SEC_WRUNS, s->wruns.data, s->wruns.len},
+            {IBID_SEC_CRUNS, s->cruns.data, s->cruns.len},
+            {IBID_SEC_TERMIDX, m->termidx.data, m->termidx.len},
+            {IBID_SEC_FORMIDX, m->formidx.data, m->formidx.len},
+            {IBID_SEC_STOREIDX, s->store.idx.data, s->store.idx.len},
+            {IBID_SEC_TERMDICT, m->termdict.data, m->termdict.len},
+            {IBID_SEC_FORMDICT, m->formdict.data, m->formdict.len},
+            {IBID_SEC_FORMLIST, m->formlist.data, m->formlist.len},
+            {IBID_SEC_LENS, lens.data, lens.len},
+            {IBID_SEC_PMETA, pmeta.data, pmeta.len},
+        };
+        for (size_t k = 0; k < sizeof secs / sizeof secs[0] && rc == IBID_OK; k++)
+            if (ibid_index_stream_section(m->out, secs[k].id, secs[k].data, (size_t)secs[k].len))
+                rc = IBID_EIO;
+    }
+    ibid_buf_free(&meta);
+    ibid_buf_free(&fsec);
+    ibid_buf_free(&works);
+    ibid_buf_free(&chaps);
+    ibid_buf_free(&lens);
+    ibid_buf_free(&pmeta);
+    return rc;
+}
+
+/* ---- the whole merge ---- */
+
+static void pstate_free(pstate *s, size_t n)
+{
+    if (s->dec)
+        libdeflate_free_decompressor(s->dec);
+    for (size_t i = 0; i < n; i++) {
+        if (s->blocks)
+            free(s->blocks[i].data);
+        if (s->wmap)
+            free(s->wmap[i]);
+        if (s->cmap)
+            free(s->cmap[i]);
+    }
+    free(s->blocks);
+    free(s->wmap);
+    free(s->cmap);
+    ibid_strtab_free(&s->works);
+    ibid_strtab_free(&s->chapters);
+    if (s->store_open)
+        ibid_store_writer_free(&s->store);
+    ibid_buf_free(&s->rec);
+    ibid_buf_free(&s->wruns);
+    ibid_buf_free(&s->cruns);
+    free(s->pmeta);
+}
+
+static void ctx_free(merge_ctx *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->spans)
+            free(m->spans[i]);
+    free(m->spans);
+    free(m->nspans);
+    free(m->ix);
+    free(m->lens);
+    ibid_buf_free(&m->termidx);
+    ibid_buf_free(&m->termdict);
+    ibid_buf_free(&m->formlist);
+    ibid_buf_free(&m->formidx);
+    ibid_buf_free(&m->formdict);
+}
+
+/* Allocates the per-input and per-passage arrays of s. */
+static int pstate_init(pstate *s, merge_ctx *m, int level)
+{
+    size_t n = m->n ? m->n : 1;
+    s->m = m;
+    s->dec = libdeflate_alloc_decompressor();
+    s->blocks = calloc(n, sizeof *s->blocks);
+    s->wmap = calloc(n, sizeof *s->wmap);
+    s->cmap = calloc(n, sizeof *s->cmap);
+    m->lens = malloc((m->npass ? m->npass : 1) * sizeof *m->lens);
+    s->pmeta = malloc((m->npass ? m->npass : 1) * sizeof *s->pmeta);
+    if (!s->dec || !s->blocks || !s->wmap || !s->cmap || !m->lens || !s->pmeta)
+        return IBID_ENOMEM;
+    for (size_t i = 0; i < m->n; i++) {
+        uint32_t nw = ibid_index_work_count(m->ix[i]), nc = ibid_index_chapter_count(m->ix[i]);
+        s->wmap[i] = malloc((nw ? nw : 1) * sizeof **s->wmap);
+        s->cmap[i] = malloc((nc ? nc : 1) * sizeof **s->cmap);
+        if (!s->wmap[i] || !s->cmap[i])
+            return IBID_ENOMEM;
+        memset(s->wmap[i], 0xff, (nw ? nw : 1) * sizeof **s->wmap);
+        memset(s->cmap[i], 0xff, (nc ? nc : 1) * sizeof **s->cmap);
+    }
+    if (ibid_store_writer_init(&s->store, level, 0)) {
+        ibid_store_writer_free(&s->store);
+        return IBID_ENOMEM;
+    }
+    s->store_open = 1;
+    return IBID_OK;
+}
+
+int ibid_segment_merge(const ibid_merge_input *in, size_t n, const char *out_path,
+                       const ibid_merge_opts *o, ibid_build_stats *stats)
+{
+    if ((n && !in) || !out_path)
+        return IBID_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!in[i].ix)
+            return IBID_EINVAL;
+    int level = o && o->level >= 1 && o->level <= 12 ? o->level : 6;
+    merge_ctx m;
+    pstate s;
+    memset(&m, 0, sizeof m);
+    memset(&s, 0, sizeof s);
+    m.n = n;
+    size_t nn = n ? n : 1;
+    m.ix = calloc(nn, sizeof *m.ix);
+    m.spans = calloc(nn, sizeof *m.spans);
+    m.nspans = calloc(nn, sizeof *m.nspans);
+    live_file *files = NULL;
+    size_t nfiles = 0;
+    int rc = m.ix && m.spans && m.nspans ? IBID_OK : IBID_ENOMEM;
+    for (size_t i = 0; i < n && rc == IBID_OK; i++)
+        m.ix[i] = in[i].ix;
+    if (rc == IBID_OK)
+        rc = plan(&m, in, &files, &nfiles);
+    if (rc == IBID_OK)
+        rc = pstate_init(&s, &m, level);
+    if (rc == IBID_OK)
+        rc = ibid_index_stream_open(out_path, IBID_SEC_COUNT, &m.out);
+    if (rc == IBID_OK)
+        rc = copy_passages(&s, files, nfiles);
+    if (rc == IBID_OK)
+        rc = ibid_merge_terms(&m);
+    if (rc == IBID_OK)
+        rc = small_sections(&s, files, nfiles, o ? o->segment_id : 0);
+    uint64_t fsize = 0;
+    if (rc == IBID_OK) {
+        rc = ibid_index_stream_commit(m.out, &fsize);
+        m.out = NULL;
+    }
+    if (rc == IBID_OK && stats) {
+        stats->files = (uint32_t)nfiles;
+        stats->passages = m.npass;
+        stats->terms = m.nterms;
+        stats->tokens = s.tokens;
+        stats->postings = m.postings;
+        stats->index_bytes = fsize;
+        stats->store_bytes = s.store_base;
+        stats->text_bytes = s.text_bytes;
+    }
+    int saved = errno;
+    ibid_index_stream_abort(m.out); /* after a failure: removes the temporary file */
+    errno = saved;
+    free(files);
+    pstate_free(&s, n);
+    ctx_free(&m);
+    return rc;
+}
