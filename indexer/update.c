@@ -55,6 +55,7 @@ typedef struct seg {
     uint32_t *all;        /* del.pids + gone, sorted and unique (set by combine_deletions) */
     size_t nall;
     uint64_t delgen;      /* generation of the current deletion file (0: none) */
+    int64_t written;      /* mtime of the segment file (seconds) */
     int is_new;           /* written by this run */
     int dropped;          /* merged away or without live passages */
 } seg;
@@ -107,6 +108,19 @@ static const char *seg_name(run *r, uint64_t id)
 {
     ibid_buf_clear(&r->name);
     return ibid_segment_file_name(r->o->index_path, id, &r->name) == IBID_OK ? r->name.data : NULL;
+}
+
+/* Creates INDEX.d when missing (the writer lock normally has). */
+static int ensure_dir(run *r)
+{
+    ibid_buf dir = {0};
+    if (ibid_index_dir_name(r->o->index_path, &dir) != IBID_OK)
+        return IBID_ENOMEM;
+    int rc = IBID_OK;
+    if (mkdir(dir.data, 0777) != 0 && errno != EEXIST)
+        rc = report_io(r, dir.data, "cannot create the segment folder");
+    ibid_buf_free(&dir);
+    return rc;
 }
 
 static int push_seg(gen *g, const seg *s)
@@ -232,6 +246,8 @@ static int open_seg(run *r, const char *path, uint64_t id, int is_new)
 {
     seg s = {.id = id, .is_new = is_new};
     char err[512] = "";
+    struct stat sst;
+    s.written = stat(path, &sst) == 0 ? (int64_t)sst.st_mtime : INT64_MAX;
     int rc = ibid_index_open(path, &s.ix, err, sizeof err);
     if (rc != IBID_OK) {
         ibid_diagf(r->diag, path, 0, "%s", err[0] ? err : ibid_strerror(rc));
@@ -306,12 +322,15 @@ static int flush_builder(run *r)
 {
     if (!r->b || r->bfiles == 0)
         return IBID_OK;
+    int rc = ensure_dir(r);
+    if (rc != IBID_OK)
+        return rc;
     uint64_t id = r->next_id++;
     ibid_builder_set_segment_id(r->b, id);
     const char *name = seg_name(r, id);
     if (!name)
         return IBID_ENOMEM;
-    int rc = ibid_builder_write(r->b, name, NULL);
+    rc = ibid_builder_write(r->b, name, NULL);
     ibid_builder_free(r->b);
     r->b = NULL;
     r->bfiles = 0;
@@ -521,7 +540,11 @@ static int scan_sources(run *r, const ibid_source_list *sources, int full, size_
             continue;
         if (!full) {
             lf = find_live(&r->g, src->path);
-            if (lf && lf->fi.size == src->size && lf->fi.mtime == src->mtime) {
+            /* a file modified in the second its segment was written may have changed again
+               after it was read with the same mtime ("racily clean", as git calls it): such a
+               file is read and hashed */
+            if (lf && lf->fi.size == src->size && lf->fi.mtime == src->mtime &&
+                lf->fi.mtime + 1 < r->g.segs[lf->seg].written) {
                 lf->seen = 1;
                 st->unchanged++;
                 if (o->progress)
@@ -683,14 +706,14 @@ static int run_policy(run *r)
             map[n++] = i;
         }
         size_t k = ibid_merge_policy_pick(ps, n, pick);
-        int rc = IBID_OK;
+        int rc = k ? ensure_dir(r) : IBID_OK;
         if (k) {
             for (size_t i = 0; i < k; i++)
                 pick[i] = map[pick[i]];
             uint64_t id = r->next_id++;
             char *name = NULL;
             const char *nm = seg_name(r, id);
-            if (!nm || !(name = strdup(nm)))
+            if (rc == IBID_OK && (!nm || !(name = strdup(nm))))
                 rc = IBID_ENOMEM;
             if (rc == IBID_OK)
                 rc = merge_into(r, pick, k, name, id, NULL);
@@ -763,6 +786,9 @@ static int write_standalone(run *r)
 static int link_standalone(run *r, seg *s)
 {
     s->id = 1;
+    int rc = ensure_dir(r);
+    if (rc != IBID_OK)
+        return rc;
     const char *name = seg_name(r, 1);
     if (!name)
         return IBID_ENOMEM;
