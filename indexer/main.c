@@ -239,10 +239,11 @@ static void report(const char *output, const ibid_update_stats *st, double dt)
     if (st->full) {
         fprintf(stderr,
                 "ibid-index: %zu files, %llu passages, %u terms, %.2f MB index (%.0f%% of %.2f MB text), "
-                "%.2f s (%.1f MB/s) -> %s\n",
+                "%.2f s (%.1f MB/s)%s -> %s\n",
                 st->sources, (unsigned long long)st->live_passages, st->terms, (double)st->index_bytes / 1e6,
                 st->bytes_read ? 100.0 * (double)st->index_bytes / (double)st->bytes_read : 0.0,
-                (double)st->bytes_read / 1e6, dt, dt > 0 ? (double)st->bytes_read / 1e6 / dt : 0.0, output);
+                (double)st->bytes_read / 1e6, dt, dt > 0 ? (double)st->bytes_read / 1e6 / dt : 0.0,
+                st->runs ? ", runs merged under --memory" : "", output);
         return;
     }
     if (!st->wrote) {
