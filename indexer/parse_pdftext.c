@@ -7,7 +7,8 @@
  *              (footnote blocks, titles, page numbers and spacers are not body lines), with
  *              markers removed from the text and listed in cites (with the definition's text,
  *              or NULL when the file has none); chapter = the title before it (NULL before the
- *              first), page = counted page of its first line, paragraph = its number within the
+ *              first), page = the page of its first line (pt_page_label: the printed number in
+ *              form-feed mode, else the counted page), paragraph = its number within the
  *              chapter (or within the file before the first title), from 1.
  *   footnote   a definition with its continuation lines, or a fragment of one whose start is
  *              missing; footnote = its number (0 = null for a fragment nothing numbers), page =
@@ -32,9 +33,9 @@ typedef struct builder {
     ibid_buf tmp;
 } builder;
 
-static const char *chapter_of(const builder *b, int page)
+static const char *chapter_of(const builder *b, size_t line)
 {
-    int c = pt_chapter_of_page(b->doc, page);
+    int c = pt_chapter_of_line(b->doc, line);
     return c >= 0 ? b->chapters[c] : NULL;
 }
 
@@ -75,8 +76,8 @@ static int emit_notes(builder *b)
             .line = (int)n->first + 1,
             .end_line = (int)n->last + 1,
             .work = b->work,
-            .chapter = chapter_of(b, n->page),
-            .page = n->page,
+            .chapter = chapter_of(b, n->first),
+            .page = pt_page_label(doc, n->page),
             .footnote = num,
             .text = text,
         };
@@ -154,8 +155,8 @@ static int emit_paragraph(builder *b, size_t k0, size_t k1, int number, size_t *
         .line = (int)doc->body[k0] + 1,
         .end_line = (int)doc->body[k1 - 1] + 1,
         .work = b->work,
-        .chapter = chapter_of(b, first->page),
-        .page = first->page,
+        .chapter = chapter_of(b, doc->body[k0]),
+        .page = pt_page_label(doc, first->page),
         .paragraph = number,
         .cites = ncites ? cites : NULL,
         .ncites = ncites,
@@ -170,7 +171,7 @@ static int emit_paragraphs(builder *b)
     size_t m = 0, k0 = 0;
     int number = 0, chapter = -2;
     for (size_t k = 0; k <= doc->nbody; k++) {
-        int ch = k < doc->nbody ? pt_chapter_of_page(doc, doc->lines[doc->body[k]].page) : -3;
+        int ch = k < doc->nbody ? pt_chapter_of_line(doc, doc->body[k]) : -3;
         int brk = k == doc->nbody || ch != chapter || pt_starts_paragraph(doc, k);
         if (!brk)
             continue;

@@ -73,6 +73,10 @@ typedef struct pt_doc {
     size_t nlines;
     int npages;
     int has_ff;             /* the file has form feeds: pages are form-feed separated */
+    int *page_label;        /* [0..npages]: the page number a citation carries: the printed one
+                               (form-feed mode, see pt_layout), else the counted page */
+    size_t *page_indent;    /* [0..npages]: smallest indentation (bytes) of a body line of each
+                               page, form-feed mode only (else NULL) */
 
     size_t *body;           /* indices of PT_BODY lines (after title detection), in order */
     size_t nbody;
@@ -81,6 +85,7 @@ typedef struct pt_doc {
     /* chapters: title text (malloc'd, NUL-terminated) and the page each starts on */
     char **titles;
     int *title_page;
+    size_t *title_line;     /* line index of each title's first line */
     size_t ntitles;
 
     pt_marker *markers;     /* in reading order, numbers strictly increasing */
@@ -99,6 +104,13 @@ int pt_layout(pt_doc *doc);
 int pt_titles(pt_doc *doc);
 /* Index of the chapter (into doc->titles) that page belongs to, or -1 before the first. */
 int pt_chapter_of_page(const pt_doc *doc, int page);
+/* Index of the chapter that line li (a body or footnote line) belongs to, or -1: by page when
+   titles only start pages (no form feeds), by line in form-feed mode (titles mid-page). */
+int pt_chapter_of_line(const pt_doc *doc, size_t li);
+/* The page number citations carry for counted page p (doc->page_label, or p itself). */
+int pt_page_label(const pt_doc *doc, int p);
+/* Bytes of leading whitespace of line l. */
+size_t pt_indent(const pt_line *l);
 void pt_doc_free(pt_doc *doc);
 
 /* --- markers (parse_pdftext_markers.c) --- */

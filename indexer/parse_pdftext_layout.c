@@ -7,7 +7,8 @@
  *   footnote-block := [""] SEP FN-LINE+          SEP = a line of 30+ spaces (48 or 49 seen)
  *   page-number    := "" "" "" /^\s*(\d{1,3}|U+FFFD+)\s*$/ [" "] ""   (000:921, 003:824)
  * Real pdftotext output separates pages with form feeds; when the file has any, pages start
- * after form feeds only.  The bundled files lost theirs, so pages are found by the grammar:
+ * after form feeds only (form-feed mode, below).  The bundled files lost theirs, so pages are
+ * found by the grammar:
  * a line with exactly one leading space starts a page unless it is a footnote fragment (a
  * "false page start", 000:1905, 000:2025, 001:1255, 001:1352, 003:1327): one that contains
  * "[Electronic resource]" or "URL:", or matches ^ \d{1,3} +[A-Z"] with a next line that is
@@ -20,6 +21,25 @@
  * (000:1-2) or is shorter than 45 characters and ends no sentence (003:1955/1957); a block
  * whose last line ends in . or , is no title, unless a printed page number precedes it
  * (003:826).  This gives exactly the 25 titles of the guide.
+ *
+ * Form-feed mode (real `pdftotext -layout` output of a PDF, for example one made by groff -ms;
+ * tests/fixtures/pdf/book.txt), where the layout keeps indentation but may have no separator:
+ *   - Printed page numbers: the first or last text line of a page that is a number ("7",
+ *     "-7-", "- 7 -", "Page 7", "page 7 of 9"), or a running head with a number 3+ spaces from
+ *     its text ("12      The Keepers", "The Keepers      13"), is a candidate.  A candidate is
+ *     believed when its offset (number - counted page) is 0 or another page's candidate has the
+ *     same offset; a believed line is dropped, as is any bare number line (as before).  Each
+ *     page is cited by its believed number; a page without one counts on from the believed page
+ *     before it (or back from the one after, when that stays >= 1), else by its counted page.
+ *   - Footnote blocks without a separator: the first body line of a page, from the top, that
+ *     starts a definition - a number alone on its line (groff puts the raised number on a line
+ *     of its own) or a number and text after a blank line - whose number comes next after the
+ *     last definition (+1..+3) and stands glued to a word in the page's text above it (the
+ *     marker), starts the block: it and every body line after it on the page are footnotes.
+ *   - Titles may start anywhere on a page: a body line after a blank line (or first on its
+ *     page), after a sentence end or at the file start, shaped like a title (above, or a
+ *     section number "2." / "2.1" then a capital), and followed by a blank line or by a line
+ *     indented 2+ more (a paragraph's first line).  Such titles are not joined to the next line.
  */
 #include "parse_pdftext_int.h"
 
@@ -180,24 +200,316 @@ static size_t pagenum_block(const pt_doc *doc, size_t i)
     return j;
 }
 
-/* Form-feed mode: a page-number-shaped line that is the first or last text line of its page. */
-static void mark_ff_pagenums(pt_doc *doc)
+/* --- form-feed mode ------------------------------------------------------------------------ */
+
+size_t pt_indent(const pt_line *l) { return pt_ltrim(l->s, l->n); }
+
+/* Length of a dash at t[i]: "-", U+2013 or U+2014; 0 if none. */
+static size_t dash_at(const char *t, size_t k, size_t i)
 {
-    size_t first = SIZE_MAX, last = SIZE_MAX;
-    int page = -1;
-    for (size_t i = 0; i <= doc->nlines; i++) {
-        int p = i < doc->nlines ? doc->lines[i].page : -2;
-        if (i < doc->nlines && (doc->lines[i].role != PT_BODY && doc->lines[i].role != PT_NOTE))
+    if (i < k && t[i] == '-')
+        return 1;
+    if (i + 3 <= k && (memcmp(t + i, "\xE2\x80\x93", 3) == 0 || memcmp(t + i, "\xE2\x80\x94", 3) == 0))
+        return 3;
+    return 0;
+}
+
+static size_t spaces_at(const char *t, size_t k, size_t i)
+{
+    size_t j = i;
+    while (j < k && (t[j] == ' ' || t[j] == '\t'))
+        j++;
+    return j - i;
+}
+
+/* 1-4 digits at t[*i] (not followed by a digit): the value, *i moved past them; 0 if none. */
+static int digits_at(const char *t, size_t k, size_t *i)
+{
+    size_t j = *i;
+    int v = 0;
+    while (j < k && j - *i < 5 && pt_isdigit((unsigned char)t[j]))
+        v = v * 10 + (t[j++] - '0');
+    if (j == *i || j - *i > 4)
+        return 0;
+    *i = j;
+    return v;
+}
+
+/* A line holding only a page number: "7", "-7-", "- 7 -", "Page 7", "page 7 of 9".  Returns the
+   number, -1 for a garbled one (U+FFFD only), 0 when the line is something else. */
+static int bare_page_number(const pt_line *l)
+{
+    size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
+    if (a >= b)
+        return 0;
+    const char *t = l->s + a;
+    size_t k = b - a, i = 0;
+    if (is_pagenum_text(l) && !pt_isdigit((unsigned char)t[0]))
+        return -1;
+    int page_word = 0;
+    if (k > 5 && (t[0] == 'P' || t[0] == 'p') && memcmp(t + 1, "age", 3) == 0 && t[4] == ' ') {
+        page_word = 1;
+        i = 5;
+        i += spaces_at(t, k, i);
+    }
+    size_t d = dash_at(t, k, i);
+    i += d;
+    i += spaces_at(t, k, i);
+    int v = digits_at(t, k, &i);
+    if (v == 0)
+        return 0;
+    i += spaces_at(t, k, i);
+    if (d) {
+        size_t e = dash_at(t, k, i);
+        if (!e)
+            return 0;
+        i += e;
+    } else if (page_word && i + 3 < k && memcmp(t + i, "of ", 3) == 0) {
+        i += 3;
+        i += spaces_at(t, k, i);
+        if (!digits_at(t, k, &i))
+            return 0;
+    }
+    return i == k ? v : 0;
+}
+
+/* A running head or foot with its page number 3+ spaces away from its text: "12   Title" or
+   "Title   13".  Returns the number or 0. */
+static int running_page_number(const pt_line *l)
+{
+    size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
+    if (a >= b)
+        return 0;
+    const char *t = l->s + a;
+    size_t k = b - a, i = 0;
+    int v = digits_at(t, k, &i);
+    if (v && spaces_at(t, k, i) >= 3 && i + spaces_at(t, k, i) < k)
+        return v;
+    size_t j = k;
+    while (j > 0 && j > k - 5 && pt_isdigit((unsigned char)t[j - 1]))
+        j--;
+    if (j == k || k - j > 4 || j == 0)
+        return 0;
+    size_t sp = 0;
+    while (j > sp && (t[j - 1 - sp] == ' ' || t[j - 1 - sp] == '\t'))
+        sp++;
+    if (sp < 3 || sp == j)
+        return 0;
+    size_t q = j;
+    return digits_at(t, k, &q);
+}
+
+typedef struct pn_cand {
+    int page, value, offset;
+    size_t line;
+} pn_cand;
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Finds the printed page numbers, drops their lines and fills doc->page_label. */
+static int ff_page_numbers(pt_doc *doc)
+{
+    int np = doc->npages;
+    doc->page_label = calloc((size_t)np + 1, sizeof *doc->page_label);
+    pn_cand *c = calloc((size_t)np + 1, sizeof *c);
+    int *offs = calloc((size_t)np + 1, sizeof *offs);
+    int *next_page = calloc((size_t)np + 1, sizeof *next_page);
+    if (!doc->page_label || !c || !offs || !next_page) {
+        free(c);
+        free(offs);
+        free(next_page);
+        return IBID_ENOMEM;
+    }
+    size_t nc = 0;
+    /* one candidate per page: its first or its last text line, a bare number first */
+    size_t i = 0;
+    while (i < doc->nlines) {
+        int p = doc->lines[i].page;
+        size_t first = SIZE_MAX, last = SIZE_MAX, j = i;
+        for (; j < doc->nlines && doc->lines[j].page == p; j++)
+            if (doc->lines[j].role == PT_BODY || doc->lines[j].role == PT_NOTE) {
+                if (first == SIZE_MAX)
+                    first = j;
+                last = j;
+            }
+        i = j;
+        if (p <= 0 || first == SIZE_MAX)
             continue;
-        if (p != page) {
-            if (first != SIZE_MAX && is_pagenum_text(&doc->lines[first]))
-                doc->lines[first].role = PT_PAGENUM;
-            if (last != SIZE_MAX && last != first && is_pagenum_text(&doc->lines[last]))
-                doc->lines[last].role = PT_PAGENUM;
-            page = p;
-            first = i;
+        size_t ends[2] = {first, last};
+        int got = 0;
+        for (int e = 0; e < 2; e++) {
+            if (e == 1 && last == first)
+                break;
+            pt_line *l = &doc->lines[ends[e]];
+            int v = bare_page_number(l);
+            if (v != 0)
+                l->role = PT_PAGENUM; /* a bare number line is never text */
+            if (v > 0 && !got) {
+                c[nc] = (pn_cand){p, v, v - p, ends[e]};
+                got = 1;
+            }
         }
-        last = i;
+        for (int e = 0; e < 2 && !got; e++) {
+            if (e == 1 && last == first)
+                break;
+            int v = running_page_number(&doc->lines[ends[e]]);
+            if (v > 0) {
+                c[nc] = (pn_cand){p, v, v - p, ends[e]};
+                got = 1;
+            }
+        }
+        if (got) {
+            offs[nc] = c[nc].offset;
+            nc++;
+        }
+    }
+    qsort(offs, nc, sizeof *offs, cmp_int);
+    for (size_t k = 0; k < nc; k++) {
+        /* believed: offset 0, or shared with another page */
+        size_t lo = 0, hi = nc;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (offs[mid] < c[k].offset)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int shared = lo + 1 < nc && offs[lo + 1] == c[k].offset;
+        if (c[k].offset == 0 || shared) {
+            doc->page_label[c[k].page] = c[k].value;
+            doc->lines[c[k].line].role = PT_PAGENUM;
+        }
+    }
+    /* pages without a believed number count on from the one before, or back from the next */
+    int *next_label = offs; /* reused: the label of the next believed page (0 none) */
+    int nl = 0, npg = 0;
+    for (int p = np; p >= 1; p--) {
+        if (doc->page_label[p] > 0) {
+            nl = doc->page_label[p];
+            npg = p;
+        }
+        next_label[p] = nl;
+        next_page[p] = npg;
+    }
+    int pl = 0, pp = 0;
+    for (int p = 1; p <= np; p++) {
+        if (doc->page_label[p] > 0) {
+            pl = doc->page_label[p];
+            pp = p;
+        } else if (pp > 0) {
+            doc->page_label[p] = pl + (p - pp);
+        } else if (next_page[p] > 0 && next_label[p] - (next_page[p] - p) >= 1) {
+            doc->page_label[p] = next_label[p] - (next_page[p] - p);
+        } else {
+            doc->page_label[p] = p;
+        }
+    }
+    free(c);
+    free(offs);
+    free(next_page);
+    return IBID_OK;
+}
+
+/* A footnote definition's number at the start of l: a number alone on the line (*alone = 1),
+   or a number, spaces and text (*alone = 0), indented at most 8; 0 if neither. */
+static int ff_def_number(const pt_line *l, int *alone)
+{
+    size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
+    if (a >= b || a > 8)
+        return 0;
+    size_t i = a;
+    int v = 0;
+    while (i < b && i - a < 4 && pt_isdigit((unsigned char)l->s[i]))
+        v = v * 10 + (l->s[i++] - '0');
+    if (i == a || i - a > 3 || v == 0)
+        return 0;
+    if (i == b) {
+        *alone = 1;
+        return v;
+    }
+    if (!pt_isspace((unsigned char)l->s[i]))
+        return 0;
+    while (i < b && pt_isspace((unsigned char)l->s[i]))
+        i++;
+    if (pt_isdigit((unsigned char)l->s[i]))
+        return 0;
+    *alone = 0;
+    return v;
+}
+
+/* Does s[0..n) hold the number v glued after a character that is neither space nor digit, and
+   not followed by a digit (a footnote marker such as "it.4" or "tower4 ")? */
+static int has_glued_number(const char *s, size_t n, int v)
+{
+    for (size_t j = 1; j < n; j++) {
+        if (!pt_isdigit((unsigned char)s[j]) || pt_isdigit((unsigned char)s[j - 1]) ||
+            pt_isspace((unsigned char)s[j - 1]))
+            continue;
+        size_t e = j;
+        int x = 0;
+        while (e < n && e - j < 4 && pt_isdigit((unsigned char)s[e]))
+            x = x * 10 + (s[e++] - '0');
+        if (x == v && (e >= n || !pt_isdigit((unsigned char)s[e])))
+            return 1;
+        j = e - 1;
+    }
+    return 0;
+}
+
+/* Footnote blocks of pages that have no separator (see the comment at the top). */
+static void ff_note_blocks(pt_doc *doc)
+{
+    int last_def = 0;
+    size_t i = 0;
+    while (i < doc->nlines) {
+        int p = doc->lines[i].page;
+        size_t a = i, b = i;
+        int has_sep = 0;
+        while (b < doc->nlines && doc->lines[b].page == p) {
+            if (doc->lines[b].role == PT_SEP)
+                has_sep = 1;
+            b++;
+        }
+        i = b;
+        if (p <= 0)
+            continue;
+        size_t start = SIZE_MAX;
+        if (!has_sep) {
+            for (size_t k = a; k < b && start == SIZE_MAX; k++) {
+                const pt_line *l = &doc->lines[k];
+                int alone = 0, v = l->role == PT_BODY ? ff_def_number(l, &alone) : 0;
+                if (v <= last_def || v > last_def + 3)
+                    continue;
+                if (alone) { /* the text must follow on the page */
+                    size_t t = k + 1;
+                    while (t < b && is_blank(&doc->lines[t]))
+                        t++;
+                    if (t >= b || doc->lines[t].role != PT_BODY)
+                        continue;
+                } else if (k == a || !is_blank(&doc->lines[k - 1])) {
+                    continue;
+                }
+                int marked = 0;
+                for (size_t j = a; j < k && !marked; j++)
+                    if (doc->lines[j].role == PT_BODY)
+                        marked = has_glued_number(doc->lines[j].s, doc->lines[j].n, v);
+                if (marked)
+                    start = k;
+            }
+            for (size_t k = start; k < b; k++)
+                if (doc->lines[k].role == PT_BODY)
+                    doc->lines[k].role = PT_NOTE;
+        }
+        /* follow the definitions' numbers so that the next page's block is told apart */
+        for (size_t k = a; k < b; k++) {
+            int alone = 0, v = doc->lines[k].role == PT_NOTE ? ff_def_number(&doc->lines[k], &alone) : 0;
+            if (v > last_def && v <= last_def + 3)
+                last_def = v;
+        }
     }
 }
 
@@ -255,8 +567,12 @@ int pt_layout(pt_doc *doc)
         l->page = page;
     }
     doc->npages = page;
-    if (doc->has_ff)
-        mark_ff_pagenums(doc);
+    if (doc->has_ff) {
+        rc = ff_page_numbers(doc);
+        if (rc)
+            return rc;
+        ff_note_blocks(doc);
+    }
     return IBID_OK;
 }
 
@@ -310,6 +626,10 @@ static int add_title(pt_doc *doc, size_t first, size_t last)
         if (!tp)
             return IBID_ENOMEM;
         doc->title_page = tp;
+        size_t *tl = realloc(doc->title_line, cap * sizeof *tl);
+        if (!tl)
+            return IBID_ENOMEM;
+        doc->title_line = tl;
     }
     ibid_buf b = {0};
     int rc = IBID_OK;
@@ -327,8 +647,51 @@ static int add_title(pt_doc *doc, size_t first, size_t last)
     b.len = pt_normalize(b.data, b.len);
     doc->titles[n] = b.data;
     doc->title_page[n] = doc->lines[first].page;
+    doc->title_line[n] = first;
     doc->ntitles = n + 1;
     return IBID_OK;
+}
+
+/* Form-feed mode: the shape of a title line - title_first_line_ok, or a section number
+   ("2.", "2.1") then a capital - and not ending in ",". */
+static int ff_title_shape(const pt_line *l)
+{
+    size_t a, b;
+    trimmed(l, &a, &b);
+    if (b - a == 0 || l->s[b - 1] == ',')
+        return 0;
+    if (title_first_line_ok(l))
+        return 1;
+    size_t i = a;
+    if (!pt_isdigit((unsigned char)l->s[i]))
+        return 0;
+    while (i < b && (pt_isdigit((unsigned char)l->s[i]) || l->s[i] == '.'))
+        i++;
+    if (i >= b || l->s[i] != ' ')
+        return 0;
+    while (i < b && l->s[i] == ' ')
+        i++;
+    if (i >= b || !pt_isupper((unsigned char)l->s[i]) || pt_text_chars(l->s, l->n) >= 60)
+        return 0;
+    char c = l->s[b - 1];
+    return c != '.' && c != ';' && c != '"' && !pt_isdigit((unsigned char)c);
+}
+
+/* Form-feed mode: is body line i (the first body line of its page when first) a title? */
+static int ff_title(const pt_doc *doc, size_t i, int first, size_t prev_body)
+{
+    const pt_line *l = &doc->lines[i];
+    if (!first && !(i > 0 && is_blank(&doc->lines[i - 1])))
+        return 0;
+    if (!ff_title_shape(l))
+        return 0;
+    if (prev_body != SIZE_MAX && !pt_ends_sentence(doc->lines[prev_body].s, doc->lines[prev_body].n))
+        return 0;
+    if (i + 1 >= doc->nlines)
+        return 1;
+    const pt_line *m = &doc->lines[i + 1];
+    return m->page != l->page || is_blank(m) || m->role == PT_PAGENUM ||
+           (m->role == PT_BODY && pt_indent(m) >= pt_indent(l) + 2);
 }
 
 int pt_titles(pt_doc *doc)
@@ -355,6 +718,19 @@ int pt_titles(pt_doc *doc)
         size_t i = all[k];
         pt_line *l = &doc->lines[i];
         int first_of_page = k == 0 || doc->lines[all[k - 1]].page != l->page;
+        if (doc->has_ff) {
+            if (!ff_title(doc, i, first_of_page, prev_body)) {
+                prev_body = i;
+                continue;
+            }
+            l->role = PT_TITLE;
+            int rc = add_title(doc, i, i);
+            if (rc) {
+                free(all);
+                return rc;
+            }
+            continue;
+        }
         if (!first_of_page) {
             prev_body = i;
             continue;
@@ -403,6 +779,19 @@ int pt_titles(pt_doc *doc)
         if (l->page >= 0 && l->page <= doc->npages && doc->page_width[l->page] < w)
             doc->page_width[l->page] = w;
     }
+    if (doc->has_ff) {
+        doc->page_indent = malloc(((size_t)doc->npages + 1) * sizeof *doc->page_indent);
+        if (!doc->page_indent)
+            return IBID_ENOMEM;
+        for (int p = 0; p <= doc->npages; p++)
+            doc->page_indent[p] = SIZE_MAX;
+        for (k = 0; k < m; k++) {
+            const pt_line *l = &doc->lines[all[k]];
+            size_t in = pt_indent(l);
+            if (l->page >= 0 && l->page <= doc->npages && doc->page_indent[l->page] > in)
+                doc->page_indent[l->page] = in;
+        }
+    }
     return IBID_OK;
 }
 
@@ -420,8 +809,31 @@ int pt_chapter_of_page(const pt_doc *doc, int page)
     return (int)lo - 1;
 }
 
+int pt_chapter_of_line(const pt_doc *doc, size_t li)
+{
+    if (!doc->has_ff)
+        return pt_chapter_of_page(doc, doc->lines[li].page);
+    size_t lo = 0, hi = doc->ntitles;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->title_line[mid] <= li)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (int)lo - 1;
+}
+
+int pt_page_label(const pt_doc *doc, int p)
+{
+    return doc->page_label && p >= 0 && p <= doc->npages ? doc->page_label[p] : p;
+}
+
 void pt_doc_free(pt_doc *doc)
 {
+    free(doc->page_label);
+    free(doc->page_indent);
+    free(doc->title_line);
     free(doc->lines);
     free(doc->body);
     free(doc->page_width);

@@ -11,6 +11,8 @@
  *   3. its value lies in [next, next + 3], where next is one more than the last marker.
  * Body lines are scanned in reading order (titles, footnotes and page numbers left out).
  * On the bundled files this finds 1..110, 1..93, 1..142 and 1..115 with no gap.
+ * In form-feed mode (real pdftotext output) a ninth shape is added: N glued to a word or to
+ * closing punctuation, then a space or the line end (glued_shape).
  */
 #include "parse_pdftext_int.h"
 
@@ -73,8 +75,24 @@ static int cap_word(const char *s, size_t n, size_t e)
     return e + 1 < n && pt_isupper((unsigned char)s[e]) && pt_islower((unsigned char)s[e + 1]);
 }
 
-/* Does the 1-3 digit run s[j..e) have a marker shape?  Shape numbers follow section 5.1. */
-static int marker_shape(const char *s, size_t n, size_t j, size_t e)
+/* Form-feed mode's ninth shape: N glued to a lower-case letter, closing punctuation or a
+   closing quote, then whitespace, the line end or [.,;:)] ("meet it.1 They", "tower.4",
+   "keeper's4 "): how a raised number comes out of a real PDF (tests/fixtures/pdf/book.txt). */
+static int glued_shape(const char *s, size_t n, size_t j, size_t e)
+{
+    if (j == 0)
+        return 0;
+    unsigned char b1 = (unsigned char)s[j - 1];
+    int before = pt_islower(b1) || (b1 && strchr(".,;:!?)]\"'", b1)) || quote_before(s, j) ||
+                 (j >= 3 && memcmp(s + j - 3, "\xE2\x80\x99", 3) == 0); /* U+2019 */
+    if (!before)
+        return 0;
+    return e >= n || pt_isspace((unsigned char)s[e]) || punct_follows(s, n, e, ".,;:)");
+}
+
+/* Does the 1-3 digit run s[j..e) have a marker shape?  Shape numbers follow section 5.1;
+   shape 9 (glued_shape) only in form-feed mode (ff). */
+static int marker_shape(const char *s, size_t n, size_t j, size_t e, int ff)
 {
     /* rule 2: not followed by a decimal point and a digit */
     if (e + 1 < n && s[e] == '.' && pt_isdigit((unsigned char)s[e + 1]))
@@ -143,6 +161,8 @@ static int marker_shape(const char *s, size_t n, size_t j, size_t e)
     if (pt_isspace((unsigned char)b1) && (b2 == '.' || b2 == '!' || b2 == '?' || b2 == '"') &&
         cap_word(s, n, e))
         return 7;
+    if (ff && glued_shape(s, n, j, e))
+        return 9;
     return 0;
 }
 
@@ -172,7 +192,7 @@ int pt_find_markers(pt_doc *doc)
             int v = 0;
             for (size_t i = j; i < e; i++)
                 v = v * 10 + (s[i] - '0');
-            if (v >= next && v <= next + 3 && v <= PT_MAX_NOTE && marker_shape(s, n, j, e)) {
+            if (v >= next && v <= next + 3 && v <= PT_MAX_NOTE && marker_shape(s, n, j, e, doc->has_ff)) {
                 if (doc->nmarkers == cap) {
                     size_t nc = cap ? cap * 2 : 64;
                     pt_marker *m = realloc(doc->markers, nc * sizeof *m);

@@ -19,6 +19,8 @@
  *     (003:1327 could be 64 or 65; 001:1352 could be any of 52-55: the guide knows it is 53
  *     only from 002, another file).
  *   - Every other line continues the unit before it.
+ * In form-feed mode (real pdftotext output) a definition may be indented up to 8, and its
+ * number may stand alone on its line with the text on the lines after it (groff -ms).
  */
 #include "parse_pdftext_int.h"
 
@@ -81,12 +83,25 @@ static size_t stray_number(const pt_line *l, size_t t)
 /* ^\s?\d{1,3}\s+(?!\d): returns the number (0 if no match) and in *skip the bytes up to the
    text, past the odd starts of section 5.3 ("54 . Nikolai", 000:1474; "32 2. Osmolovsky",
    001:851). */
-static int def_number(const pt_line *l, size_t *skip)
+static int def_number(const pt_line *l, size_t *skip, int ff)
 {
     const char *s = l->s;
     size_t n = l->n, i = 0;
-    if (i < n && s[i] == ' ')
+    if (ff) { /* real pdftotext output: indented up to 8, or a number alone on its line */
+        i = pt_ltrim(s, n);
+        if (i > 8)
+            return 0;
+        size_t d = i, b = pt_rtrim(s, n);
+        int v = 0;
+        while (d < b && d - i < 4 && pt_isdigit((unsigned char)s[d]))
+            v = v * 10 + (s[d++] - '0');
+        if (d > i && d - i <= 3 && d == b && v > 0) {
+            *skip = n;
+            return v;
+        }
+    } else if (i < n && s[i] == ' ') {
         i++;
+    }
     size_t d = i;
     int v = 0;
     while (d < n && d - i < 4 && pt_isdigit((unsigned char)s[d]))
@@ -155,7 +170,7 @@ int pt_find_notes(pt_doc *doc)
             block_start_note = doc->nnotes;
         }
         size_t skip = 0;
-        int v = def_number(l, &skip);
+        int v = def_number(l, &skip, doc->has_ff);
         int maxm = page >= 0 && page <= doc->npages ? doc->page_max_marker[page] : 0;
         if (v && (v == prev_def + 1 || (!block_has_def && v > prev_def && v <= maxm))) {
             skip = stray_number(l, skip);

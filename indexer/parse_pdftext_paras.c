@@ -20,9 +20,13 @@
  * its rule D (precision .92, recall .90); the stricter proxy drops five of D's six false
  * starts (000:1220, 1340, 1433, 1609, 2100) and finds 001:1480.  Lengths count characters.
  * tests/unit/test_parse_pdftext.c measures it against ../shared/docs/paragraph-starts.tsv.
+ * In form-feed mode (real pdftotext output, which keeps the indent) a line indented 2+ more than
+ * the least indented body line of its page, starting like a sentence, also starts one, unless
+ * the line before is indented too and ends no sentence (an indented quotation goes on).
  */
 #include "parse_pdftext_int.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of a closing bracket or quote ending at p: " ) ] U+201D U+00BB; 0 if none. */
@@ -140,6 +144,16 @@ int pt_starts_paragraph(const pt_doc *doc, size_t k)
 {
     const pt_line *prev = &doc->lines[doc->body[k - 1]];
     const pt_line *cur = &doc->lines[doc->body[k]];
+    if (doc->has_ff && doc->page_indent && starts_like_sentence(cur->s, cur->n)) {
+        /* real pdftotext output keeps the first-line indent: a line indented 2+ more than its
+           page's text starts a paragraph, unless it continues an indented block (a quotation)
+           that has not ended a sentence */
+        size_t ic = pt_indent(cur), ip = pt_indent(prev);
+        size_t mc = doc->page_indent[cur->page], mp = doc->page_indent[prev->page];
+        int cur_in = mc != SIZE_MAX && ic >= mc + 2, prev_in = mp != SIZE_MAX && ip >= mp + 2;
+        if (cur_in && (!prev_in || pt_ends_sentence(prev->s, prev->n)))
+            return 1;
+    }
     if (!pt_ends_sentence(prev->s, prev->n) || !starts_like_sentence(cur->s, cur->n))
         return 0;
     /* the previous line is short: it ends a paragraph */

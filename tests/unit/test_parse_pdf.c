@@ -1,0 +1,413 @@
+/*
+ * test_parse_pdf.c - PDFs: the pdftotext-layout parser in form-feed mode (pages from form feeds,
+ * printed page numbers, footnote blocks and paragraphs as groff -ms PDFs come out of pdftotext)
+ * and the reader's side (indexer/pdftotext.c: PDF detection, a missing pdftotext, a failing one).
+ *
+ * Fixtures: tests/fixtures/pdf/book.txt and book-n7.txt are real `pdftotext -layout -enc UTF-8`
+ * output of tests/fixtures/pdf/book.ms made into PDFs by groff -ms and ps2pdf (book-n7 with
+ * groff -n7, so that its pages are printed 7, 8, 9); tests/fixtures/pdf/README.md has the
+ * commands.  Line numbers in the comments are lines of book.txt.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "corpus_fixture.h"
+#include "parse.h"
+#include "pdftotext.h"
+#include "source.h"
+#include "status.h"
+
+static char *slurp_fixture(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/fixtures/pdf/%s", IBID_SOURCE_DIR, name);
+    return fixture_slurp(path, len);
+}
+
+static void parse_text(const char *text, size_t len, ibid_passage_list *out)
+{
+    memset(out, 0, sizeof *out);
+    ibid_parse_ctx ctx = {"book.pdf", NULL, NULL};
+    assert_int_equal(ibid_detect_format(text, len, "book.pdf"), IBID_FMT_PDFTEXT);
+    assert_int_equal(ibid_parse(IBID_FMT_AUTO, &ctx, text, len, out), IBID_OK);
+}
+
+static void parse_fixture(const char *name, ibid_passage_list *out)
+{
+    size_t len;
+    char *buf = slurp_fixture(name, &len);
+    parse_text(buf, len, out);
+    free(buf);
+}
+
+/* The passage whose text starts with prefix (exactly one). */
+static const ibid_passage *find(const ibid_passage_list *l, const char *prefix)
+{
+    const ibid_passage *hit = NULL;
+    for (size_t i = 0; i < l->n; i++)
+        if (strncmp(l->v[i].text, prefix, strlen(prefix)) == 0) {
+            assert_null(hit);
+            hit = &l->v[i];
+        }
+    assert_non_null(hit);
+    return hit;
+}
+
+static size_t count_kind(const ibid_passage_list *l, ibid_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += l->v[i].kind == k;
+    return n;
+}
+
+/* book.txt: 7 paragraphs and 5 footnotes, on the pages groff put them on. */
+static void test_book_passages_and_pages(void **state)
+{
+    (void)state;
+    ibid_passage_list l;
+    parse_fixture("book.txt", &l);
+    assert_int_equal(count_kind(&l, IBID_KIND_PARAGRAPH), 7);
+    assert_int_equal(count_kind(&l, IBID_KIND_FOOTNOTE), 5);
+
+    /* line 8: the first paragraph; its marker "it.1" is glued (line 9) and cut from the text */
+    const ibid_passage *p = find(&l, "The supply boat reached Orvenna");
+    assert_int_equal(p->kind, IBID_KIND_PARAGRAPH);
+    assert_int_equal(p->line, 8);
+    assert_int_equal(p->end_line, 10);
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->paragraph, 1);
+    assert_string_equal(p->chapter, "1. Arrival on the Island");
+    assert_non_null(strstr(p->text, "to meet it. They carried lanterns"));
+    assert_int_equal(p->ncites, 1);
+    assert_int_equal(p->cites[0].footnote, 1);
+    assert_non_null(p->cites[0].text);
+    assert_non_null(strstr(p->cites[0].text, "ninth of March"));
+
+    /* line 11: an indented paragraph start after a long line that ends a sentence + marker */
+    p = find(&l, "\"Nobody on the mainland remembers");
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->paragraph, 2);
+    assert_int_equal(p->ncites, 1);
+    assert_int_equal(p->cites[0].footnote, 2);
+    assert_string_equal(p->cites[0].text, "Interview with the keeper, recorded in 1968.");
+
+    p = find(&l, "A third paragraph on the first page");
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->paragraph, 3);
+    assert_int_equal(p->ncites, 0);
+
+    /* page 2 (after the form feed of line 24, whose "-2-" header is dropped): a new chapter */
+    p = find(&l, "On the second page the keepers speak of the saltwater orchard");
+    assert_int_equal(p->page, 2);
+    assert_int_equal(p->line, 28);
+    assert_string_equal(p->chapter, "2. The Long Watch");
+    assert_int_equal(p->paragraph, 1);
+    assert_int_equal(p->ncites, 1);
+    assert_int_equal(p->cites[0].footnote, 3);
+    assert_string_equal(p->cites[0].text, "Orchard accounts, ledger four.");
+    p = find(&l, "A plain paragraph without notes closes the second page");
+    assert_int_equal(p->page, 2);
+    assert_int_equal(p->paragraph, 2);
+
+    /* page 3: no title, so the chapter goes on; two markers in one paragraph */
+    p = find(&l, "The third page opens with the copper weathervane");
+    assert_int_equal(p->page, 3);
+    assert_int_equal(p->line, 40);
+    assert_string_equal(p->chapter, "2. The Long Watch");
+    assert_int_equal(p->paragraph, 3);
+    assert_string_equal(p->text, "The third page opens with the copper weathervane of the northern tower, cast in Bergen "
+                                 "and shipped in pieces. It was raised in a single afternoon.");
+    assert_int_equal(p->ncites, 2);
+    assert_int_equal(p->cites[0].footnote, 4);
+    assert_int_equal(p->cites[1].footnote, 5);
+    assert_string_equal(p->cites[1].text, "Diary of the second keeper, page twelve.");
+    p = find(&l, "The last paragraph of the book thanks the reader");
+    assert_int_equal(p->page, 3);
+
+    /* footnotes: the number alone on its line (line 19 "   1"), the text on the next lines */
+    p = find(&l, "Harbour log of Orvenna");
+    assert_int_equal(p->kind, IBID_KIND_FOOTNOTE);
+    assert_int_equal(p->footnote, 1);
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->line, 19);
+    assert_int_equal(p->end_line, 21);
+    assert_string_equal(p->text, "Harbour log of Orvenna, volume two, entry for the ninth of March. This note is long on "
+                                 "purpose, so that it wraps onto a second and a third line at the foot of the first "
+                                 "page, as the long notes of real books do.");
+    static const struct { const char *prefix; int num, page; } notes[] = {
+        {"Interview with the keeper", 2, 1},
+        {"Orchard accounts", 3, 2},
+        {"Shipping manifest of the brig Solveig.", 4, 3},
+        {"Diary of the second keeper", 5, 3},
+    };
+    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+        p = find(&l, notes[i].prefix);
+        assert_int_equal(p->kind, IBID_KIND_FOOTNOTE);
+        assert_int_equal(p->footnote, notes[i].num);
+        assert_int_equal(p->page, notes[i].page);
+    }
+    /* the title page's lines are titles (metadata), the page headers are gone */
+    for (size_t i = 0; i < l.n; i++) {
+        assert_null(strstr(l.v[i].text, "-2-"));
+        assert_null(strstr(l.v[i].text, "-3-"));
+        assert_null(strstr(l.v[i].text, "Lighthouse Keepers"));
+    }
+    ibid_passages_free(&l);
+}
+
+/* book-n7.txt: groff -n7 prints 7, 8, 9 on the pages: citations carry the printed numbers. */
+static void test_printed_page_numbers(void **state)
+{
+    (void)state;
+    ibid_passage_list l;
+    parse_fixture("book-n7.txt", &l);
+    assert_int_equal(l.n, 12);
+    assert_int_equal(find(&l, "The supply boat")->page, 7);
+    assert_int_equal(find(&l, "Harbour log")->page, 7);
+    assert_int_equal(find(&l, "On the second page")->page, 8);
+    assert_int_equal(find(&l, "Orchard accounts")->page, 8);
+    assert_int_equal(find(&l, "The third page opens")->page, 9);
+    assert_int_equal(find(&l, "Diary of the second keeper")->page, 9);
+    for (size_t i = 0; i < l.n; i++)
+        assert_null(strstr(l.v[i].text, "-8-"));
+    ibid_passages_free(&l);
+}
+
+/* Empties the line that holds what (its bytes go; the line end and a form feed before it stay),
+   as if the page had no such line: buf holds *len bytes and a NUL. */
+static void empty_line(char *buf, size_t *len, const char *what)
+{
+    char *p = strstr(buf, what);
+    assert_non_null(p);
+    char *a = p;
+    while (a > buf && a[-1] != '\n' && a[-1] != '\f')
+        a--;
+    char *b = p + strlen(what);
+    memmove(a, b, (size_t)(buf + *len - b) + 1);
+    *len -= (size_t)(b - a);
+}
+
+/* A page without a printed number counts on from the page before, or back from the next. */
+static void test_unnumbered_pages_counted(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = slurp_fixture("book-n7.txt", &len);
+    empty_line(buf, &len, "-8-"); /* page 2 loses its header: 7 + 1 */
+    ibid_passage_list l;
+    parse_text(buf, len, &l);
+    assert_int_equal(find(&l, "On the second page")->page, 8);
+    assert_int_equal(find(&l, "The third page opens")->page, 9);
+    ibid_passages_free(&l);
+    free(buf);
+
+    buf = slurp_fixture("book-n7.txt", &len);
+    empty_line(buf, &len, "-7-"); /* the first page loses its header: 8 - 1 */
+    parse_text(buf, len, &l);
+    assert_int_equal(find(&l, "The supply boat")->page, 7);
+    assert_int_equal(find(&l, "On the second page")->page, 8);
+    ibid_passages_free(&l);
+    free(buf);
+
+    /* one printed number that disagrees with the counted page and has no other page to agree
+       with is not believed (it could be anything): counted pages, and the line is dropped */
+    buf = slurp_fixture("book-n7.txt", &len);
+    empty_line(buf, &len, "-7-");
+    empty_line(buf, &len, "-9-");
+    parse_text(buf, len, &l);
+    assert_int_equal(find(&l, "The supply boat")->page, 1);
+    assert_int_equal(find(&l, "On the second page")->page, 2);
+    assert_int_equal(find(&l, "The third page opens")->page, 3);
+    for (size_t i = 0; i < l.n; i++)
+        assert_null(strstr(l.v[i].text, "-8-"));
+    ibid_passages_free(&l);
+    free(buf);
+}
+
+/* Running heads with the number 3+ spaces from the text, and "Page N" footers. */
+static void test_running_heads(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "The Keepers                                        12\n"
+        "       The first paragraph is on page twelve of the printed book.\n"
+        "\f13                                        The Keepers\n"
+        "       The second paragraph is on page thirteen.\n"
+        "\f       The third paragraph is on page fourteen.\n"
+        "                                 Page 14\n"
+        "\f";
+    ibid_passage_list l;
+    parse_text(text, sizeof text - 1, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(find(&l, "The first paragraph")->page, 12);
+    assert_int_equal(find(&l, "The second paragraph")->page, 13);
+    assert_string_equal(find(&l, "The third paragraph")->text, "The third paragraph is on page fourteen.");
+    assert_int_equal(find(&l, "The third paragraph")->page, 14);
+    ibid_passages_free(&l);
+}
+
+/* A number alone on a line is a footnote only when it is the next definition and its marker
+   stands glued in the page's text above; else the text goes on. */
+static void test_bare_numbers_that_are_text(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "       The keepers counted the lamps up to\n"
+        "  2\n"
+        "and then stopped, because the oil ran out.\n"
+        "       They wrote it down.1\n"
+        "\n"
+        "  1\n"
+        "    Log book, page one.\n"
+        "\f";
+    ibid_passage_list l;
+    parse_text(text, sizeof text - 1, &l);
+    assert_int_equal(count_kind(&l, IBID_KIND_FOOTNOTE), 1);
+    const ibid_passage *p = find(&l, "The keepers counted");
+    assert_int_equal(p->ncites, 0);
+    p = find(&l, "They wrote it down.");
+    assert_int_equal(p->ncites, 1);
+    assert_string_equal(p->cites[0].text, "Log book, page one.");
+    assert_int_equal(find(&l, "Log book")->footnote, 1);
+    ibid_passages_free(&l);
+}
+
+/* An indented quotation goes on until a line ends a sentence. */
+static void test_indented_quotation(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "       The keeper wrote in his log the words that every keeper knew by heart:\n"
+        "          Keep the light, and the light will keep you; for the sea forgives\n"
+        "          No keeper who sleeps.\n"
+        "       The log ends there.\n"
+        "\f";
+    ibid_passage_list l;
+    parse_text(text, sizeof text - 1, &l);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[1].text, "Keep the light, and the light will keep you; for the sea forgives No keeper who sleeps.");
+    ibid_passages_free(&l);
+}
+
+/* CRLF line ends give the same passages. */
+static void test_crlf_same(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = slurp_fixture("book.txt", &len);
+    char *crlf = malloc(2 * len + 1);
+    assert_non_null(crlf);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '\n')
+            crlf[n++] = '\r';
+        crlf[n++] = buf[i];
+    }
+    crlf[n] = '\0';
+    ibid_passage_list a, b;
+    parse_text(buf, len, &a);
+    parse_text(crlf, n, &b);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_string_equal(a.v[i].text, b.v[i].text);
+        assert_int_equal(a.v[i].page, b.v[i].page);
+        assert_int_equal(a.v[i].footnote, b.v[i].footnote);
+    }
+    ibid_passages_free(&a);
+    ibid_passages_free(&b);
+    free(crlf);
+    free(buf);
+}
+
+/* PDFs are told by their "%PDF-" start, or by a .pdf name. */
+static void test_is_pdf(void **state)
+{
+    (void)state;
+    assert_true(ibid_source_is_pdf("book", "%PDF-1.7", 8));
+    assert_true(ibid_source_is_pdf("shelf/Book.PDF", "junk", 4));
+    assert_true(ibid_source_is_pdf("b.pdf", "", 0));
+    assert_false(ibid_source_is_pdf("book.txt", "%PDF", 4));
+    assert_false(ibid_source_is_pdf("pdf", "Hello", 5));
+    assert_false(ibid_source_is_pdf("notes.mdpdf", "Hello", 5));
+}
+
+/* pdftotext missing from PATH: IBID_ENOENT and a reason that names poppler-utils; the reader
+   skips the file with that reason. */
+static void test_pdftotext_missing(void **state)
+{
+    (void)state;
+    const char *old = getenv("PATH");
+    char *saved = old ? strdup(old) : NULL;
+    char empty[] = "/tmp/ibid-test-pdf-XXXXXX";
+    assert_non_null(mkdtemp(empty));
+    assert_int_equal(setenv("PATH", empty, 1), 0);
+    char *text = (char *)1, why[256];
+    size_t len = 1;
+    int rc = ibid_pdftotext("book.pdf", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    if (saved)
+        assert_int_equal(setenv("PATH", saved, 1), 0);
+    else
+        unsetenv("PATH");
+    free(saved);
+    assert_int_equal(rmdir(empty), 0);
+    assert_int_equal(rc, IBID_ENOENT);
+    assert_null(text);
+    assert_int_equal(len, 0);
+    assert_non_null(strstr(why, "install poppler-utils"));
+}
+
+/* A file that is not a PDF: pdftotext fails, the reason is its last error line. */
+static void test_pdftotext_fails(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ibid-test-pdf-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/-broken.pdf", dir); /* a name like an option, too */
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("%PDF-1.4\nthis is not really a PDF\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chdir(dir), 0);
+    char *text = NULL, why[256];
+    size_t len = 0;
+    int rc = ibid_pdftotext("-broken.pdf", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(chdir(IBID_SOURCE_DIR), 0);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+    if (rc == IBID_ENOENT) {
+        skip(); /* poppler-utils is not installed here */
+        return;
+    }
+    assert_int_equal(rc, IBID_EIO);
+    assert_null(text);
+    assert_non_null(strstr(why, "pdftotext failed (exit status"));
+    assert_null(strchr(why, '\n'));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_book_passages_and_pages),
+        cmocka_unit_test(test_printed_page_numbers),
+        cmocka_unit_test(test_unnumbered_pages_counted),
+        cmocka_unit_test(test_running_heads),
+        cmocka_unit_test(test_bare_numbers_that_are_text),
+        cmocka_unit_test(test_indented_quotation),
+        cmocka_unit_test(test_crlf_same),
+        cmocka_unit_test(test_is_pdf),
+        cmocka_unit_test(test_pdftotext_missing),
+        cmocka_unit_test(test_pdftotext_fails),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
