@@ -1,5 +1,10 @@
 /*
  * output.c - hit formats (see output.h).
+ *
+ * Each format prints one hit per call; a hit's near-duplicates (issue 6) go with it, in the
+ * form its format allows: lines of their own where a line is a record that stays valid
+ * (trec: a document of the run; grep: a file:line a tool can open), a column where the
+ * record is fixed (tsv), a member in json, "also:" lines in text.
  */
 #include "output.h"
 
@@ -239,7 +244,7 @@ static int hit_json(ibid_buf *b, const ibid_out_hit *h)
 int ibid_output_tsv_header(ibid_buf *b)
 {
     return ibid_buf_puts(b, "qid\trank\tscore\tfile\tline\tend_line\tkind\twork\tchapter\tpage\tparagraph\t"
-                            "footnote\ttext\n");
+                            "footnote\ttext\tduplicates\n");
 }
 
 static int put_int_or_empty(ibid_buf *b, int v) { return v > 0 ? ibid_buf_printf(b, "%d", v) : IBID_OK; }
@@ -262,6 +267,12 @@ static int hit_tsv(ibid_buf *b, const ibid_out_hit *h)
     rc |= put_int_or_empty(b, p->footnote);
     rc |= ibid_buf_putc(b, '\t');
     rc |= put_flat_str(b, p->text);
+    rc |= ibid_buf_putc(b, '\t');
+    for (size_t i = 0; i < h->ndups; i++) {
+        rc |= ibid_buf_puts(b, i ? "; " : "");
+        rc |= put_flat_str(b, display_file(h->dups[i].p));
+        rc |= ibid_buf_printf(b, ":%d", h->dups[i].p->line);
+    }
     rc |= ibid_buf_putc(b, '\n');
     return rc ? IBID_ENOMEM : IBID_OK;
 }
@@ -277,10 +288,10 @@ static int put_token(ibid_buf *b, const char *s)
     return IBID_OK;
 }
 
-static int hit_trec(ibid_buf *b, const ibid_out_hit *h)
+/* One TREC line: passage p at rank with score. */
+static int trec_line(ibid_buf *b, const char *qid, const ibid_passage *p, size_t rank, double score)
 {
-    const ibid_passage *p = h->p;
-    int rc = put_token(b, h->qid && *h->qid ? h->qid : "1");
+    int rc = put_token(b, qid && *qid ? qid : "1");
     rc |= ibid_buf_puts(b, " Q0 ");
     if (p->id && *p->id) {
         rc |= put_token(b, p->id);
@@ -288,17 +299,35 @@ static int hit_trec(ibid_buf *b, const ibid_out_hit *h)
         rc |= put_token(b, display_file(p));
         rc |= ibid_buf_printf(b, ":%d", p->line);
     }
-    rc |= ibid_buf_printf(b, " %zu %.6f ibid\n", h->rank, h->score);
+    rc |= ibid_buf_printf(b, " %zu %.6f ibid\n", rank, score);
     return rc ? IBID_ENOMEM : IBID_OK;
 }
 
-static int hit_grep(ibid_buf *b, const ibid_out_hit *h, int color)
+/* The hit, then each copy with the group's score and the following ranks. */
+static int hit_trec(ibid_buf *b, const ibid_out_hit *h, size_t rank)
 {
-    const ibid_passage *p = h->p;
+    int rc = trec_line(b, h->qid, h->p, rank, h->score);
+    for (size_t i = 0; i < h->ndups; i++)
+        rc |= trec_line(b, h->qid, h->dups[i].p, rank + 1 + i, h->score);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+/* "file:line:" with the file name coloured when color is set. */
+static int grep_prefix(ibid_buf *b, const ibid_passage *p, int color)
+{
     int rc = ibid_buf_puts(b, color ? C_FILE : "");
     rc |= put_flat_str(b, display_file(p));
     rc |= ibid_buf_puts(b, color ? C_RESET : "");
     rc |= ibid_buf_printf(b, ":%d:", p->line);
+    return rc ? IBID_ENOMEM : IBID_OK;
+}
+
+/* The hit's line, then "file:line:also: text" for each copy (its text unhighlighted: the
+   highlights are the hit's). */
+static int hit_grep(ibid_buf *b, const ibid_out_hit *h, int color)
+{
+    const ibid_passage *p = h->p;
+    int rc = grep_prefix(b, p, color);
     if (color) {
         ibid_out_hit whole = *h;
         whole.snip_start = 0;
@@ -308,15 +337,27 @@ static int hit_grep(ibid_buf *b, const ibid_out_hit *h, int color)
         rc |= put_flat_str(b, p->text);
     }
     rc |= ibid_buf_putc(b, '\n');
+    for (size_t i = 0; i < h->ndups; i++) {
+        rc |= grep_prefix(b, h->dups[i].p, color);
+        rc |= ibid_buf_puts(b, "also: ");
+        rc |= put_flat_str(b, h->dups[i].p->text);
+        rc |= ibid_buf_putc(b, '\n');
+    }
     return rc ? IBID_ENOMEM : IBID_OK;
 }
 
 int ibid_output_hit(ibid_buf *b, ibid_output_format f, const ibid_out_hit *h, int color)
 {
+    return ibid_output_hit_at(b, f, h, color, h->rank);
+}
+
+int ibid_output_hit_at(ibid_buf *b, ibid_output_format f, const ibid_out_hit *h, int color,
+                       size_t line_rank)
+{
     switch (f) {
     case IBID_OUT_JSON: return hit_json(b, h);
     case IBID_OUT_TSV: return hit_tsv(b, h);
-    case IBID_OUT_TREC: return hit_trec(b, h);
+    case IBID_OUT_TREC: return hit_trec(b, h, line_rank);
     case IBID_OUT_GREP: return hit_grep(b, h, color);
     case IBID_OUT_TEXT:
     default: return hit_text(b, h, color);

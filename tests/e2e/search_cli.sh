@@ -45,8 +45,8 @@ check "trec: six columns, qid 1, Q0, rank 1..n, tag ibid" \
 expect_eq "trec: -n 5 gives 5 lines" "$(wc -l <"$TMP/trec")" 5
 "${S[@]}" --format tsv -n 5 potash Brazil >"$TMP/tsv"
 expect_eq "tsv header" "$(head -1 "$TMP/tsv")" \
-  "$(printf 'qid\trank\tscore\tfile\tline\tend_line\tkind\twork\tchapter\tpage\tparagraph\tfootnote\ttext')"
-check "tsv: 13 columns on every line" awk -F'\t' 'NF != 13 { exit 1 }' "$TMP/tsv"
+  "$(printf 'qid\trank\tscore\tfile\tline\tend_line\tkind\twork\tchapter\tpage\tparagraph\tfootnote\ttext\tduplicates')"
+check "tsv: 14 columns on every line" awk -F'\t' 'NF != 14 { exit 1 }' "$TMP/tsv"
 expect_eq "tsv: header and 5 hits" "$(wc -l <"$TMP/tsv")" 6
 "${S[@]}" --format grep -n 5 potash Brazil >"$TMP/grep"
 check "grep: file:line:text" awk '!/^corpus\/[^:]+:[0-9]+:./ { exit 1 }' "$TMP/grep"
