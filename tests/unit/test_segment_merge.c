@@ -468,6 +468,62 @@ static void test_corrupt_input(void **state)
     unlink(out);
 }
 
+/* Bytes flipped across the sections that open does not checksum (dictionaries, LENS, PMETA,
+   POSTINGS, STORE): the merge fails with IBID_ECORRUPT or writes a segment that passes the full
+   check; never a crash (run under AddressSanitizer). */
+static void test_corrupt_anywhere(void **state)
+{
+    (void)state;
+    static const uint32_t ids[] = {IBID_SEC_TERMDICT, IBID_SEC_FORMDICT, IBID_SEC_FORMLIST, IBID_SEC_LENS,
+                                   IBID_SEC_PMETA, IBID_SEC_POSTINGS, IBID_SEC_STORE};
+    char bad[300], out[300];
+    snprintf(bad, sizeof bad, "%s/flip.ibid", dir);
+    snprintf(out, sizeof out, "%s/flip_out.ibid", dir);
+    size_t len = 0;
+    char *orig = fixture_slurp(full_path, &len);
+    char *bytes = malloc(len);
+    assert_non_null(bytes);
+    int failed = 0, merged = 0;
+    for (unsigned k = 0; k < 140; k++) {
+        uint32_t id = ids[k % (sizeof ids / sizeof ids[0])];
+        uint64_t slen = full->sec[id].len;
+        if (!slen)
+            continue;
+        uint64_t off = (uint64_t)(full->sec[id].p - full->map) + ((uint64_t)k * 7919u + k / 7) % slen;
+        memcpy(bytes, orig, len);
+        bytes[off] ^= (char)(1u << (k % 8)) | 0x40;
+        FILE *f = fopen(bad, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(bytes, 1, len, f), len);
+        assert_int_equal(fclose(f), 0);
+        ibid_index *b = NULL;
+        char err[200];
+        if (ibid_index_open(bad, &b, err, sizeof err) != IBID_OK)
+            continue;
+        ibid_merge_input in[1] = {{b, NULL, 0}};
+        int rc = ibid_segment_merge(in, 1, out, NULL, NULL);
+        if (rc == IBID_OK) {
+            ibid_index *m = open_ix(out);
+            if (ibid_index_verify(m, err, sizeof err) != IBID_OK)
+                fail_msg("byte %llu of section %u: merged, but the output fails: %s", (unsigned long long)off, id, err);
+            ibid_index_close(m);
+            merged++;
+        } else {
+            if (rc != IBID_ECORRUPT)
+                fail_msg("byte %llu of section %u: %s", (unsigned long long)off, id, ibid_strerror(rc));
+            failed++;
+        }
+        ibid_index_close(b);
+    }
+    print_message("%d corrupt inputs refused, %d merged into a segment that passes the check\n", failed, merged);
+    assert_true(failed > 0);
+    free(bytes);
+    free(orig);
+    unlink(bad);
+    unlink(out);
+    no_temp_files();
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -499,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_copy_and_empty),
         cmocka_unit_test(test_duplicate_path),
         cmocka_unit_test(test_corrupt_input),
+        cmocka_unit_test(test_corrupt_anywhere),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
