@@ -358,6 +358,7 @@ void ibid_index_close(ibid_index *ix)
 {
     if (!ix)
         return;
+    ibid_ix_store_cache_free(ix);
     if (ix->map)
         munmap(ix->map, ix->size);
     free(ix);

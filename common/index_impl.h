@@ -12,6 +12,10 @@
 #include "index.h"
 #include "index_format.h"
 
+/* Inflated store blocks kept per index (store_read.c): 16 x 16 KiB. */
+#define IBID_STORE_CACHE_SLOTS 16
+struct ibid_store_cache;
+
 typedef struct ibid_sec {
     const uint8_t *p; /* into the mapping */
     uint64_t len;
@@ -29,6 +33,9 @@ struct ibid_index {
     uint32_t min_len, max_len;
     const uint8_t *works_str, *chaps_str, *files_str; /* string areas */
     uint64_t works_strlen, chaps_strlen, files_strlen;
+    /* store_read.c's block cache: NULL until the first passage read (created with an atomic
+       swap), freed by ibid_index_close through ibid_ix_store_cache_free */
+    _Atomic(struct ibid_store_cache *) store_cache;
 };
 
 /* 1 when s[0..len) is valid UTF-8 with no NUL byte (strings handed out must be printable as
@@ -46,5 +53,7 @@ uint32_t ibid_ix_file_of(const ibid_index *ix, uint32_t pid);
 int ibid_ix_verify_dict(const ibid_index *ix, char *err, size_t errlen);
 int ibid_ix_verify_postings(const ibid_index *ix, const ibid_term_info *t, char *err, size_t errlen);
 int ibid_ix_verify_store(const ibid_index *ix, char *err, size_t errlen);
+/* Frees the store's block cache (store_read.c); no passage read may be running. */
+void ibid_ix_store_cache_free(ibid_index *ix);
 
 #endif

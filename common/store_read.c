@@ -8,11 +8,24 @@
  * to a footnote passage of the same file is resolved by reading that passage's text, from the
  * same block or by inflating one more.
  *
+ * The block cache: each index keeps the last IBID_STORE_CACHE_SLOTS inflated blocks (least
+ * recently used out), so that the hits of one answer, their near-duplicate comparisons and their
+ * cited footnotes inflate each 16 KiB block once per process instead of once per read (one
+ * ibid-search process on corpus/: 31 inflations of 16 KiB for 30 reads before).  The cache is
+ * created on the first read (an atomic pointer swap: concurrent first readers race harmlessly)
+ * and guarded by a mutex held only to look up, insert and release, never while inflating: two
+ * threads missing on the same block may both inflate it, and the second one's copy is dropped.
+ * Blocks are reference-counted, so a block evicted while a reader still parses it is freed by
+ * that reader's release.  The libdeflate decompressor (its decode tables cost about as much as
+ * inflating 2 KiB) is kept with the cache and lent to one inflating thread at a time.
+ *
  * Every count and length in a block is checked against the inflated size; the inflated size
- * must match the index exactly; a decompression error is corruption; every string must be valid UTF-8
- * without NUL bytes.
+ * must match the index exactly; a decompression error is corruption (a corrupt block is never
+ * cached); every string must be valid UTF-8 without NUL bytes.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libdeflate.h>
@@ -26,6 +39,9 @@ typedef struct sblock {
     uint8_t *data;
     uint32_t len;
     const uint8_t *lens, *recs; /* the VByte lengths, the first record */
+    /* in the cache: holders (the cache's slot counts as one) and the last use */
+    uint32_t refs;
+    uint64_t used;
 } sblock;
 
 typedef struct raw_cite {
@@ -62,28 +78,23 @@ static uint32_t block_of(const ibid_index *ix, uint32_t pid)
     return lo;
 }
 
-static int inflate_block(const ibid_index *ix, uint32_t b, sblock *s)
+/* Inflates block b into s (s->data malloc'd; freed on error) with the decompressor d. */
+static int inflate_block(const ibid_index *ix, uint32_t b, sblock *s, struct libdeflate_decompressor *d)
 {
     const uint8_t *e = ix->sec[IBID_SEC_STOREIDX].p + (size_t)IBID_STOREIDX_ENTRY * b;
     uint32_t first = ibid_le32(e), ulen = ibid_le32(e + 4), next = ibid_le32(e + IBID_STOREIDX_ENTRY);
     uint64_t off = ibid_le64(e + 8), end = ibid_le64(e + IBID_STOREIDX_ENTRY + 8);
-    s->data = malloc(ulen);
+    s->data = malloc(ulen ? ulen : 1);
     if (!s->data)
         return IBID_ENOMEM;
     /* libdeflate reads the zlib format 2-3 times faster than zlib's uncompress (Gutenberg, 1,000
        queries, top 1000 with TREC output: 388 -> 154 ms a query; docs/performance.md) and
        checks the Adler-32 just the same */
-    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
-    if (!d) {
-        sblock_free(s);
-        return IBID_ENOMEM;
-    }
     size_t dl = 0;
     enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
     if (end - off <= SIZE_MAX)
         r = libdeflate_zlib_decompress(d, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off),
                                        s->data, ulen, &dl);
-    libdeflate_free_decompressor(d);
     if (r != LIBDEFLATE_SUCCESS || dl != ulen) {
         sblock_free(s);
         return IBID_ECORRUPT;
@@ -115,6 +126,135 @@ static int inflate_block(const ibid_index *ix, uint32_t b, sblock *s)
     }
     s->recs = p;
     return IBID_OK;
+}
+
+/* ---- the block cache ---- */
+
+struct ibid_store_cache {
+    pthread_mutex_t mu;
+    sblock *slot[IBID_STORE_CACHE_SLOTS];
+    uint64_t clock;
+    struct libdeflate_decompressor *dec; /* NULL while lent to an inflating thread */
+};
+
+static void sblock_destroy(sblock *s)
+{
+    if (s) {
+        sblock_free(s);
+        free(s);
+    }
+}
+
+/* The index's cache, created on first use; NULL when out of memory. */
+static struct ibid_store_cache *cache_of(const ibid_index *ix)
+{
+    /* the cache is the index's private mutable state: ix was allocated non-const by open */
+    _Atomic(struct ibid_store_cache *) *slot = &((ibid_index *)ix)->store_cache;
+    struct ibid_store_cache *c = atomic_load_explicit(slot, memory_order_acquire);
+    if (c)
+        return c;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        return NULL;
+    }
+    struct ibid_store_cache *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(slot, &expected, c, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        pthread_mutex_destroy(&c->mu); /* another thread made one first */
+        free(c);
+        return expected;
+    }
+    return c;
+}
+
+void ibid_ix_store_cache_free(ibid_index *ix)
+{
+    struct ibid_store_cache *c = atomic_exchange(&ix->store_cache, NULL);
+    if (!c)
+        return;
+    for (size_t i = 0; i < IBID_STORE_CACHE_SLOTS; i++)
+        sblock_destroy(c->slot[i]); /* no reader may be left when the index closes */
+    libdeflate_free_decompressor(c->dec);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+/* Gives back a block taken by cache_get (NULL is fine). */
+static void cache_put(const ibid_index *ix, sblock *s)
+{
+    if (!s)
+        return;
+    struct ibid_store_cache *c = atomic_load_explicit(&((ibid_index *)ix)->store_cache, memory_order_acquire);
+    pthread_mutex_lock(&c->mu);
+    int last = --s->refs == 0;
+    pthread_mutex_unlock(&c->mu);
+    if (last)
+        sblock_destroy(s);
+}
+
+/* Block b, inflated, held for the caller until cache_put. */
+static int cache_get(const ibid_index *ix, uint32_t b, sblock **out)
+{
+    *out = NULL;
+    struct ibid_store_cache *c = cache_of(ix);
+    if (!c)
+        return IBID_ENOMEM;
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < IBID_STORE_CACHE_SLOTS; i++)
+        if (c->slot[i] && c->slot[i]->b == b) {
+            c->slot[i]->refs++;
+            c->slot[i]->used = ++c->clock;
+            *out = c->slot[i];
+            pthread_mutex_unlock(&c->mu);
+            return IBID_OK;
+        }
+    struct libdeflate_decompressor *d = c->dec;
+    c->dec = NULL;
+    pthread_mutex_unlock(&c->mu);
+
+    /* a miss: inflate outside the lock */
+    if (!d && !(d = libdeflate_alloc_decompressor()))
+        return IBID_ENOMEM;
+    sblock *s = calloc(1, sizeof *s);
+    int rc = s ? inflate_block(ix, b, s, d) : IBID_ENOMEM;
+    sblock *victim = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (!c->dec) {
+        c->dec = d;
+        d = NULL;
+    }
+    if (rc == IBID_OK) {
+        size_t at = 0;
+        int found = 0;
+        for (size_t i = 0; i < IBID_STORE_CACHE_SLOTS && !found; i++) {
+            if (c->slot[i] && c->slot[i]->b == b) { /* another thread inflated it meanwhile */
+                victim = s;
+                s = c->slot[i];
+                s->refs++;
+                s->used = ++c->clock;
+                found = 1;
+            } else if (!c->slot[i] || (c->slot[at] && c->slot[i]->used < c->slot[at]->used)) {
+                at = i; /* an empty slot, else the least recently used */
+            }
+        }
+        if (!found) {
+            if (c->slot[at] && --c->slot[at]->refs == 0)
+                victim = c->slot[at];
+            c->slot[at] = s;
+            s->refs = 2; /* the slot and the caller */
+            s->used = ++c->clock;
+        }
+        *out = s;
+    }
+    pthread_mutex_unlock(&c->mu);
+    libdeflate_free_decompressor(d);
+    sblock_destroy(victim);
+    if (rc != IBID_OK)
+        free(s); /* inflate_block freed its data */
+    return rc;
 }
 
 /* The bytes of passage pid's record in block s. */
@@ -206,19 +346,20 @@ static int parse_record(const ibid_index *ix, const uint8_t *p, uint32_t len, ra
     return IBID_OK;
 }
 
-/* Reads passage pid's record, inflating into *s unless s already holds its block. */
-static int read_record(const ibid_index *ix, uint32_t pid, sblock *s, raw_rec *rec)
+/* Reads passage pid's record from *s, swapping *s for pid's block (from the cache) unless
+   *s already is it. */
+static int read_record(const ibid_index *ix, uint32_t pid, sblock **s, raw_rec *rec)
 {
     uint32_t b = block_of(ix, pid);
-    if (!s->data || s->b != b) {
-        sblock_free(s);
-        int rc = inflate_block(ix, b, s);
+    if (!*s || (*s)->b != b) {
+        cache_put(ix, *s);
+        int rc = cache_get(ix, b, s);
         if (rc)
             return rc;
     }
     const uint8_t *p;
     uint32_t len;
-    record_in(s, pid, &p, &len);
+    record_in(*s, pid, &p, &len);
     return parse_record(ix, p, len, rec);
 }
 
@@ -236,7 +377,7 @@ int ibid_index_get_passage(const ibid_index *ix, uint32_t pid, ibid_stored_passa
     memset(out, 0, sizeof *out);
     if (pid >= ix->npass)
         return IBID_EINVAL;
-    sblock s = {0}, other = {0};
+    sblock *s = NULL, *other = NULL;
     raw_rec rec;
     int rc = read_record(ix, pid, &s, &rec);
     if (rc)
@@ -278,7 +419,7 @@ int ibid_index_get_passage(const ibid_index *ix, uint32_t pid, ibid_stored_passa
             rc = IBID_ENOMEM;
             goto done;
         }
-        rd r = {rec.cites, s.data + s.len, 0};
+        rd r = {rec.cites, s->data + s->len, 0};
         for (uint32_t i = 0; i < rec.ncites && rc == IBID_OK; i++) {
             raw_cite c;
             next_cite(&r, &c); /* checked by parse_record */
@@ -294,7 +435,7 @@ int ibid_index_get_passage(const ibid_index *ix, uint32_t pid, ibid_stored_passa
                     rc = IBID_ECORRUPT;
                     break;
                 }
-                sblock *src = s.b == block_of(ix, (uint32_t)target) ? &s : &other;
+                sblock **src = s->b == block_of(ix, (uint32_t)target) ? &s : &other;
                 if ((rc = read_record(ix, (uint32_t)target, src, &fn)) != IBID_OK)
                     break;
                 if (!(cites[i].text = sdup(m, fn.text, fn.text_len)))
@@ -305,8 +446,8 @@ int ibid_index_get_passage(const ibid_index *ix, uint32_t pid, ibid_stored_passa
         p->ncites = rec.ncites;
     }
 done:
-    sblock_free(&s);
-    sblock_free(&other);
+    cache_put(ix, s);
+    cache_put(ix, other);
     if (rc) {
         ibid_stored_passage_free(out);
         memset(out, 0, sizeof *out);
@@ -327,13 +468,21 @@ void ibid_stored_passage_free(ibid_stored_passage *sp)
 /* Inflates every block and checks every record against the metadata sections. */
 int ibid_ix_verify_store(const ibid_index *ix, char *err, size_t errlen)
 {
+    /* every block once: not through the cache */
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    if (!d)
+        return IBID_ENOMEM;
     for (uint32_t b = 0; b < ix->nstore; b++) {
         sblock s = {0};
-        int rc = inflate_block(ix, b, &s);
-        if (rc == IBID_ENOMEM)
+        int rc = inflate_block(ix, b, &s, d);
+        if (rc == IBID_ENOMEM) {
+            libdeflate_free_decompressor(d);
             return rc;
-        if (rc)
+        }
+        if (rc) {
+            libdeflate_free_decompressor(d);
             return ibid_ix_corrupt(err, errlen, "store block %u is corrupt", b);
+        }
         for (uint32_t i = 0; i < s.nrec && rc == IBID_OK; i++) {
             uint32_t pid = s.first + i, len;
             const uint8_t *p;
@@ -357,8 +506,11 @@ int ibid_ix_verify_store(const ibid_index *ix, char *err, size_t errlen)
             }
         }
         sblock_free(&s);
-        if (rc)
+        if (rc) {
+            libdeflate_free_decompressor(d);
             return rc;
+        }
     }
+    libdeflate_free_decompressor(d);
     return IBID_OK;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -982,6 +983,129 @@ static void test_atomic_write(void **state)
     corpus_free(&c);
 }
 
+/* ---- the store's block cache (store_read.c) ----------------------------------------------- */
+
+/* A passage's stored text and cite texts as one string, to compare reads. */
+static char *passage_digest(const ibid_index *ix, uint32_t pid)
+{
+    ibid_stored_passage sp;
+    assert_int_equal(ibid_index_get_passage(ix, pid, &sp), IBID_OK);
+    size_t n = strlen(sp.p.text) + 64;
+    for (size_t k = 0; k < sp.p.ncites; k++)
+        n += (sp.p.cites[k].text ? strlen(sp.p.cites[k].text) : 0) + 16;
+    char *d = malloc(n);
+    assert_non_null(d);
+    size_t at = (size_t)snprintf(d, n, "%u %d|%s", pid, sp.p.line, sp.p.text);
+    for (size_t k = 0; k < sp.p.ncites; k++)
+        at += (size_t)snprintf(d + at, n - at, "|%d:%s", sp.p.cites[k].footnote,
+                               sp.p.cites[k].text ? sp.p.cites[k].text : "(null)");
+    ibid_stored_passage_free(&sp);
+    return d;
+}
+
+typedef struct cache_job {
+    const ibid_index *ix;
+    char **want;
+    uint32_t npass;
+    uint64_t seed;
+    int bad;
+} cache_job;
+
+/* Reads 3,000 random passages (cmocka's asserts are not for threads: counts mismatches). */
+static void *cache_reader(void *arg)
+{
+    cache_job *j = arg;
+    uint64_t x = j->seed;
+    for (int i = 0; i < 3000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint32_t pid = (uint32_t)((x >> 16) % j->npass);
+        ibid_stored_passage sp;
+        if (ibid_index_get_passage(j->ix, pid, &sp) != IBID_OK) {
+            j->bad++;
+            continue;
+        }
+        if (strncmp(j->want[pid] + strcspn(j->want[pid], "|") + 1, sp.p.text, strlen(sp.p.text)) != 0)
+            j->bad++;
+        ibid_stored_passage_free(&sp);
+    }
+    return NULL;
+}
+
+/* Reads through the cache give what the first reads gave, in any order (the bundled corpus has
+   more store blocks than the cache has slots, so blocks are evicted and inflated again), and
+   from four threads at once on one ibid_index (index.h: shared for reading). */
+static void test_store_cache(void **state)
+{
+    (void)state;
+    corpus c = {0};
+    if (real_corpus(&c) != 0) {
+        corpus_free(&c);
+        skip();
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/cache.ibid", tmpdir);
+    ibid_build_stats st;
+    assert_int_equal(build(&c, path, &st), IBID_OK);
+    corpus_free(&c);
+    ibid_index *ix;
+    char err[256];
+    assert_int_equal(ibid_index_open(path, &ix, err, sizeof err), IBID_OK);
+    uint32_t n = ibid_index_passage_count(ix);
+    assert_true(n > 1000);
+    /* the first reads, each from a freshly opened index (an empty cache) every 97 passages */
+    char **want = calloc(n, sizeof *want);
+    assert_non_null(want);
+    for (uint32_t pid = 0; pid < n; pid++) {
+        if (pid % 97 == 0) {
+            ibid_index_close(ix);
+            assert_int_equal(ibid_index_open(path, &ix, err, sizeof err), IBID_OK);
+        }
+        want[pid] = passage_digest(ix, pid);
+    }
+    /* backwards, by strides that cross blocks, and at random */
+    for (uint32_t pid = n; pid-- > 0;) {
+        char *d = passage_digest(ix, pid);
+        assert_string_equal(d, want[pid]);
+        free(d);
+    }
+    for (uint32_t step = 1; step < 600; step += 199)
+        for (uint32_t pid = 0; pid < n; pid += step) {
+            char *d = passage_digest(ix, pid);
+            assert_string_equal(d, want[pid]);
+            free(d);
+        }
+    for (int i = 0; i < 2000; i++) {
+        uint32_t pid = rnd() % n;
+        char *d = passage_digest(ix, pid);
+        assert_string_equal(d, want[pid]);
+        free(d);
+    }
+    /* four threads on one index: on a fresh one (racing to create the cache) and on a warm one */
+    for (int round = 0; round < 2; round++) {
+        if (round == 0) {
+            ibid_index_close(ix);
+            assert_int_equal(ibid_index_open(path, &ix, err, sizeof err), IBID_OK);
+        }
+        pthread_t th[4];
+        cache_job jobs[4];
+        for (int t = 0; t < 4; t++) {
+            jobs[t] = (cache_job){ix, want, n, 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1 + 4 * round), 0};
+            assert_int_equal(pthread_create(&th[t], NULL, cache_reader, &jobs[t]), 0);
+        }
+        for (int t = 0; t < 4; t++) {
+            assert_int_equal(pthread_join(th[t], NULL), 0);
+            assert_int_equal(jobs[t].bad, 0);
+        }
+    }
+    assert_int_equal(ibid_index_verify(ix, err, sizeof err), IBID_OK);
+    ibid_index_close(ix);
+    for (uint32_t pid = 0; pid < n; pid++)
+        free(want[pid]);
+    free(want);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1004,7 +1128,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_tiny), cmocka_unit_test(test_file_order),
         cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_open_errors),  cmocka_unit_test(test_corruption),
-        cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_store_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
