@@ -34,6 +34,13 @@ typedef struct merge_ctx {
     uint64_t postings, occurrences;
 } merge_ctx;
 
+/* The inputs are read once, front to back: the pages of section bytes [0, upto) of an input's
+   mapping (sec: the section's first byte) are dropped from memory once 1 MiB more than *done has
+   been read (madvise MADV_DONTNEED; the file backs them, so a later read, by a searcher sharing
+   the index for instance, faults them in again).  Keeps the merge's resident memory from growing
+   with its inputs.  Advice only: errors are ignored. */
+void ibid_merge_release(const uint8_t *sec, uint64_t upto, uint64_t *done);
+
 /* Merges the inputs' term dictionaries and postings: streams the POSTINGS section to m->out and
    fills the dictionary sections in m.  Needs m->spans, m->npass and m->lens.  Returns IBID_OK,
    IBID_ENOMEM, IBID_EIO, IBID_ECORRUPT or IBID_ELIMIT. */

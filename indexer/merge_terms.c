@@ -29,8 +29,7 @@
 
 #include "analyze.h"
 #include "bitpack.h"
-#include "index.h"
-#include "index_format.h"
+#include "index_impl.h"
 #include "merge_int.h"
 #include "postings_enc.h"
 #include "status.h"
@@ -98,6 +97,7 @@ typedef struct tstate {
     twalk *w;
     ibid_postings **cur;
     uint32_t *spanat;        /* per input: the span holding its cursor's doc */
+    uint64_t *released;      /* per input: POSTINGS bytes given back (ibid_merge_release) */
     uint32_t *gdoc;          /* per input: the cursor's output pid, or IBID_NO_DOC */
     uint32_t *members;       /* inputs holding the current term */
     uint32_t *base;          /* per member: first candidate */
@@ -106,8 +106,8 @@ typedef struct tstate {
     group *groups;
     uint32_t *gorder;
     size_t gcap, gocap;
-    uint32_t *docs, *tfs, *pos, *grp, *vals;
-    size_t dcap, tcap, pcap, gpcap, vcap;
+    uint32_t *docs, *tfs, *pos, *grp; /* the term's list; pos then holds the position values */
+    size_t dcap, tcap, pcap, gpcap;
     ibid_postenc enc;
     ibid_buf list;
     ibid_buf fstr;           /* the kept forms' strings */
@@ -254,8 +254,7 @@ static int take_posting(tstate *t, size_t k, size_t i, size_t *df, size_t *cf)
     if (grow((void **)&t->docs, &t->dcap, *df + 1, sizeof *t->docs) ||
         grow((void **)&t->tfs, &t->tcap, *df + 1, sizeof *t->tfs) ||
         grow((void **)&t->pos, &t->pcap, *cf + tf, sizeof *t->pos) ||
-        grow((void **)&t->grp, &t->gpcap, *cf + tf, sizeof *t->grp) ||
-        grow((void **)&t->vals, &t->vcap, *cf + tf, sizeof *t->vals))
+        grow((void **)&t->grp, &t->gpcap, *cf + tf, sizeof *t->grp))
         return IBID_ENOMEM;
     uint32_t g = t->gdoc[i];
     t->docs[*df] = g;
@@ -349,9 +348,10 @@ static int merge_term(tstate *t, size_t nmem)
         uint32_t prev = 0;
         if (t->tfs[d] > max_tf)
             max_tf = t->tfs[d];
-        for (uint32_t j = 0; j < t->tfs[d]; j++, at++) {
-            t->vals[at] = (t->pos[at] - prev) << vbits | t->groups[t->grp[at]].newvar;
-            prev = t->pos[at];
+        for (uint32_t j = 0; j < t->tfs[d]; j++, at++) { /* the values replace the positions */
+            uint32_t p = t->pos[at];
+            t->pos[at] = (p - prev) << vbits | t->groups[t->grp[at]].newvar;
+            prev = p;
         }
     }
 
@@ -370,7 +370,7 @@ static int merge_term(tstate *t, size_t nmem)
             return IBID_ENOMEM;
     }
     ibid_buf_clear(&t->list);
-    rc = ibid_postings_encode_forms(&t->enc, t->docs, t->tfs, df, t->vals, (uint32_t)nv, m->lens, &t->list);
+    rc = ibid_postings_encode_forms(&t->enc, t->docs, t->tfs, df, t->pos, (uint32_t)nv, m->lens, &t->list);
     if (rc)
         return rc;
     if (ibid_index_stream_append(m->out, t->list.data, t->list.len))
@@ -476,6 +476,7 @@ static void tstate_free(tstate *t)
     free(t->w);
     free(t->cur);
     free(t->spanat);
+    free(t->released);
     free(t->gdoc);
     free(t->members);
     free(t->base);
@@ -486,7 +487,6 @@ static void tstate_free(tstate *t)
     free(t->tfs);
     free(t->pos);
     free(t->grp);
-    free(t->vals);
     ibid_postenc_free(&t->enc);
     ibid_buf_free(&t->list);
     ibid_buf_free(&t->fstr);
@@ -502,10 +502,11 @@ int ibid_merge_terms(merge_ctx *m)
     t.w = calloc(n, sizeof *t.w);
     t.cur = calloc(n, sizeof *t.cur);
     t.spanat = calloc(n, sizeof *t.spanat);
+    t.released = calloc(n, sizeof *t.released);
     t.gdoc = calloc(n, sizeof *t.gdoc);
     t.members = calloc(n, sizeof *t.members);
     t.base = calloc(n, sizeof *t.base);
-    int rc = t.w && t.cur && t.spanat && t.gdoc && t.members && t.base ? IBID_OK : IBID_ENOMEM;
+    int rc = t.w && t.cur && t.spanat && t.released && t.gdoc && t.members && t.base ? IBID_OK : IBID_ENOMEM;
     for (size_t i = 0; i < m->n && rc == IBID_OK; i++) {
         t.w[i].ix = m->ix[i];
         t.w[i].ord = UINT32_MAX;
@@ -527,6 +528,10 @@ int ibid_merge_terms(merge_ctx *m)
         if (!nmem)
             break;
         rc = merge_term(&t, nmem);
+        for (size_t k = 0; k < nmem && rc == IBID_OK; k++) { /* lists are read in term order */
+            const twalk *w = &t.w[t.members[k]];
+            ibid_merge_release(w->ix->sec[IBID_SEC_POSTINGS].p, w->info.post_off, &t.released[t.members[k]]);
+        }
         for (size_t k = 0; k < nmem && rc == IBID_OK; k++)
             rc = twalk_next(&t.w[t.members[k]]);
     }

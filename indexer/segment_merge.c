@@ -21,6 +21,8 @@
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "bitpack.h"
 #include "index_impl.h"
@@ -33,6 +35,20 @@
 
 enum { STORE_DRAIN = 1 << 20 }; /* compressed store bytes buffered before they are written */
 enum { MAX_BLOCK = (1 << 30) + (1 << 20) }; /* largest uncompressed store block (the format) */
+
+void ibid_merge_release(const uint8_t *sec, uint64_t upto, uint64_t *done)
+{
+    if (upto < *done + (1u << 20))
+        return;
+    long pg = sysconf(_SC_PAGESIZE);
+    if (pg <= 0)
+        return;
+    uintptr_t from = ((uintptr_t)(sec + *done) + (uintptr_t)pg - 1) & ~(uintptr_t)(pg - 1);
+    uintptr_t to = (uintptr_t)(sec + upto) & ~(uintptr_t)(pg - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
+    *done = upto;
+}
 
 /* ---- 1. the plan ---- */
 
@@ -126,6 +142,7 @@ typedef struct sblock {
     uint32_t b, first, nrec, len, next;   /* next: pid whose record starts at rp */
     const uint8_t *lens, *recs, *lp, *rp;
     int held;
+    uint64_t released;                    /* STORE bytes given back (ibid_merge_release) */
 } sblock;
 
 typedef struct pstate {
@@ -188,6 +205,7 @@ static int inflate_block(pstate *s, const ibid_index *ix, uint32_t b, sblock *sb
     sb->rp = sb->recs;
     sb->next = first;
     sb->held = 1;
+    ibid_merge_release(ix->sec[IBID_SEC_STORE].p, off, &sb->released); /* blocks are read in order */
     return IBID_OK;
 }
 
