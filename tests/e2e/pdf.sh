@@ -98,6 +98,22 @@ expect_eq "the folder index cites page 2 of the PDF" "$(jq -r '[.page, .file] | 
 expect_eq "the text beside the PDF is indexed too" \
   "$("$SRCH" -i "$I2" --json lighthouses 2>/dev/null | jq -r .file)" "$TMP/shelf/notes.txt"
 
+# --- a 50-page PDF: pdftotext writes more than a pipe holds (no deadlock), pages 1..50 ------------
+for i in $(seq 1 1200); do
+  printf '.PP\nParagraph %d of the long book tells of wave %d and of the keeper who counted the waves on the rocks below the tower.\n' "$i" "$i"
+done >"$TMP/long.ms"
+groff -ms -Tps "$TMP/long.ms" | ps2pdf - "$TMP/long.pdf"
+L="$TMP/long.jsonl"
+"$IDX" --print-passages "$TMP/long.pdf" >"$L" 2>"$TMP/err"
+expect_eq "long PDF exit status" "$?" 0
+check "long PDF: pdftotext's text is over 64 KiB" test "$(pdftotext -layout "$TMP/long.pdf" - | wc -c)" -gt 65536
+expect_eq "long PDF: 1200 paragraphs" "$(jq -r 'select(.kind=="paragraph") | .kind' "$L" | wc -l)" 1200
+want=$(pdftotext -layout "$TMP/long.pdf" - | awk 'BEGIN { p = 1 } /\f/ { p++ } /Paragraph 777 / { print p }')
+expect_eq "long PDF: paragraph 777 cites its form-feed page ($want)" \
+  "$(jq -r 'select(.text | startswith("Paragraph 777 ")) | .page' "$L")" "$want"
+expect_eq "long PDF: last page" "$(jq -r .page "$L" | sort -n | tail -1)" \
+  "$(pdftotext -layout "$TMP/long.pdf" - | tr -cd '\f' | wc -c)"
+
 # --- a truncated PDF: one warning line, exit 1, the rest indexed ----------------------------------
 mkdir -p "$TMP/bad"
 head -c 3000 "$PDF" >"$TMP/bad/broken.pdf"

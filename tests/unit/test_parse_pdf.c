@@ -395,6 +395,44 @@ static void test_pdftotext_fails(void **state)
     assert_null(strchr(why, '\n'));
 }
 
+/* Hostile form-feed text: random pages of numbers, dashes, "Page", indents and markers.  The
+   parser must not crash (ASan checks the rest) and must give sane fields. */
+static void test_random_form_feed_text(void **state)
+{
+    (void)state;
+    static const char *const pick[] = {
+        "\f", "\n", "\n", "\n", "  ", "       ", "1", "2", "3", "12", "999", "-", "- 4 -", "Page ", " of ",
+        "It.", "word", "The ", "x.1 ", "\"", "          ", "\r", "1. Title", "\xE2\x80\x94", "\xEF\xBF\xBD", "a\n  2\n",
+    };
+    unsigned seed = 12345;
+    char buf[4096];
+    for (int iter = 0; iter < 3000; iter++) {
+        size_t n = 0;
+        size_t len = (size_t)(iter % 97) * 8 + 1;
+        while (n < len) {
+            seed = seed * 1103515245u + 12345u;
+            const char *w = pick[(seed >> 16) % (sizeof pick / sizeof pick[0])];
+            size_t k = strlen(w);
+            if (n + k >= sizeof buf)
+                break;
+            memcpy(buf + n, w, k);
+            n += k;
+        }
+        buf[n] = '\0';
+        ibid_passage_list l;
+        memset(&l, 0, sizeof l);
+        ibid_parse_ctx ctx = {"r.pdf", NULL, NULL};
+        assert_int_equal(ibid_parse_pdftext(&ctx, buf, n, &l), IBID_OK);
+        for (size_t i = 0; i < l.n; i++) {
+            assert_true(l.v[i].line >= 1 && l.v[i].line <= l.v[i].end_line);
+            assert_true(l.v[i].page >= 0);
+            assert_true(l.v[i].footnote >= 0 && l.v[i].footnote <= 999);
+            assert_non_null(l.v[i].text);
+        }
+        ibid_passages_free(&l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_bare_numbers_that_are_text),
         cmocka_unit_test(test_indented_quotation),
         cmocka_unit_test(test_crlf_same),
+        cmocka_unit_test(test_random_form_feed_text),
         cmocka_unit_test(test_is_pdf),
         cmocka_unit_test(test_pdftotext_missing),
         cmocka_unit_test(test_pdftotext_fails),
