@@ -4,7 +4,8 @@
  *
  * A list of df postings has nb = ceil(df / 128) blocks.  When nb > 1 it starts with VByte
  * skip_len and nb skip entries (last doc delta, doc bytes, position bytes, max tf, min length);
- * then VByte docs_len, the doc blocks, and the position blocks.  The cursor reads skip entries
+ * then, for a term of several forms, the variant rank table; then VByte docs_len, the doc
+ * blocks, and the position blocks (posblock.h: decoding one needs the passage lengths, LENS).  The cursor reads skip entries
  * strictly forward (a "skip reader": the entry of block k and the offsets where block k starts),
  * decodes one doc block of up to 128 doc ids and tfs at a time, and decodes a block's position
  * values only when positions of one of its postings are asked for.  block_bound reads ahead with
@@ -12,7 +13,7 @@
  *
  * Every value from the file is checked before use: doc ids strictly increasing and below the
  * passage count, tfs within the term's max tf, byte counts within the list, widths <= 32,
- * variants below the term's form count.  A violation returns IBID_ECORRUPT.  Every loop is
+ * variants below the term's form count, the rank table a permutation.  A violation returns IBID_ECORRUPT.  Every loop is
  * bounded by df, the block size or a byte count.
  */
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 #include "bitpack.h"
 #include "index_impl.h"
 #include "pfor.h"
-#include "rice.h"
+#include "posblock.h"
 #include "status.h"
 #include "vbyte.h"
 
@@ -52,14 +53,17 @@ struct ibid_postings {
     int bound_ready;
     const uint8_t *bp, *bp_end;
     uint32_t docs[B], tfs[B];
-    /* positions of the current block */
+    /* positions of the current block, decoded whole */
     int vals_ready;
-    uint32_t *vals;
-    size_t vals_cap;
     uint32_t pv_i;       /* posting index whose values start at pv_off */
     size_t pv_off;
     uint32_t *posv, *varv;
     size_t pcap;
+    /* the variant of each rank (nforms > 1): rt_len entries of the list's table at rt */
+    const uint8_t *rt;
+    uint32_t rt_len;
+    int rank_ready;
+    uint8_t rank_var[IBID_IDX_MAX_FORMS];
     /* block_bound's look-ahead */
     int probe_valid;
     uint32_t probe_cur_blk, probe_prev;
@@ -224,6 +228,14 @@ int ibid_postings_open(const ibid_index *ix, const ibid_term_info *t, int want_p
         p->sk_end = q + len;
         q = p->sk_end;
     }
+    if (p->nforms > 1) {
+        uint32_t t;
+        if (!(k = ibid_vbyte_get32(q, end, &t)) || t > p->nforms || t > (uint64_t)(end - q - k))
+            goto fail;
+        p->rt = q + k;
+        p->rt_len = t;
+        q += k + t;
+    }
     if (!(k = ibid_vbyte_get64(q, end, &len)) || len > (uint64_t)(end - q - k))
         goto fail;
     q += k;
@@ -251,7 +263,6 @@ void ibid_postings_close(ibid_postings *p)
 {
     if (!p)
         return;
-    free(p->vals);
     free(p->posv);
     free(p->varv);
     free(p);
@@ -383,39 +394,53 @@ int ibid_postings_block_bound(ibid_postings *p, uint32_t target, uint32_t *last_
     return IBID_OK;
 }
 
-/* Decodes the position values of the current block. */
+/* The variant of each rank: the table's t entries, then the other variants in increasing order. */
+static int build_rank_var(ibid_postings *p)
+{
+    uint8_t seen[IBID_IDX_MAX_FORMS] = {0};
+    for (uint32_t r = 0; r < p->rt_len; r++) {
+        uint8_t v = p->rt[r];
+        if (v >= p->nforms || seen[v])
+            return IBID_ECORRUPT;
+        seen[v] = 1;
+        p->rank_var[r] = v;
+    }
+    uint32_t r = p->rt_len;
+    for (uint32_t v = 0; v < p->nforms; v++)
+        if (!seen[v])
+            p->rank_var[r++] = (uint8_t)v;
+    p->rank_ready = 1;
+    return IBID_OK;
+}
+
+/* Decodes the positions and variants of the current block. */
 static int decode_vals(ibid_postings *p)
 {
     uint64_t nvals = 0;
     for (uint32_t i = 0; i < p->n; i++)
         nvals += p->tfs[i];
     uint64_t bytes = (uint64_t)(p->bp_end - p->bp);
-    if (nvals > bytes * B)
+    if (nvals > bytes * 8) /* every value takes at least one bit */
         return IBID_ECORRUPT;
-    if (nvals > p->vals_cap) {
-        uint32_t *v = realloc(p->vals, (size_t)nvals * sizeof *v);
-        if (!v)
+    if (p->nforms > 1 && !p->rank_ready && build_rank_var(p))
+        return IBID_ECORRUPT;
+    if (nvals > p->pcap) {
+        uint32_t *a = realloc(p->posv, (size_t)nvals * sizeof *a);
+        if (!a)
             return IBID_ENOMEM;
-        p->vals = v;
-        p->vals_cap = (size_t)nvals;
+        p->posv = a;
+        uint32_t *b = realloc(p->varv, (size_t)nvals * sizeof *b);
+        if (!b)
+            return IBID_ENOMEM;
+        p->varv = b;
+        p->pcap = (size_t)nvals;
     }
-    const uint8_t *q = p->bp, *end = p->bp_end;
-    size_t n = (size_t)nvals, k;
-    if (n < IBID_IDX_PFOR_MIN) {
-        if (n && !(k = ibid_vbyte_decode_array(q, end, p->vals, n)))
-            return IBID_ECORRUPT;
-        q += n ? k : 0;
-    } else {
-        size_t c = (n + B - 1) / B;
-        for (size_t i = 0, at = 0; i < c; i++) {
-            size_t m = ibid_pfor_chunk(n, c, i);
-            if (!(k = ibid_rice_decode(q, end, m, p->vals + at)))
-                return IBID_ECORRUPT;
-            q += k;
-            at += m;
-        }
-    }
-    if (q != end)
+    uint32_t plen[B];
+    for (uint32_t i = 0; i < p->n; i++)
+        plen[i] = ibid_index_passage_len(p->ix, p->docs[i]);
+    size_t k = ibid_posblock_decode(p->bp, p->bp_end, p->tfs, plen, p->n, p->nforms > 1 ? p->rank_var : NULL,
+                                    p->nforms, p->posv, p->varv);
+    if (!k || k != bytes)
         return IBID_ECORRUPT;
     p->vals_ready = 1;
     p->pv_i = 0;
@@ -436,31 +461,9 @@ int ibid_postings_positions(ibid_postings *p, const uint32_t **pos, const uint32
     }
     while (p->pv_i < p->i)
         p->pv_off += p->tfs[p->pv_i++];
-    uint32_t tf = p->tfs[p->i];
-    if (tf > p->pcap) {
-        uint32_t *a = realloc(p->posv, (size_t)tf * sizeof *a);
-        if (!a)
-            return IBID_ENOMEM;
-        p->posv = a;
-        uint32_t *b = realloc(p->varv, (size_t)tf * sizeof *b);
-        if (!b)
-            return IBID_ENOMEM;
-        p->varv = b;
-        p->pcap = tf;
-    }
-    const uint32_t *v = p->vals + p->pv_off;
-    uint32_t mask = (1u << p->vbits) - 1, prev = 0;
-    for (uint32_t j = 0; j < tf; j++) {
-        uint32_t delta = v[j] >> p->vbits, var = v[j] & mask;
-        if (delta > UINT32_MAX - prev || var >= p->nforms)
-            return IBID_ECORRUPT;
-        prev += delta;
-        p->posv[j] = prev;
-        p->varv[j] = var;
-    }
-    *pos = p->posv;
+    *pos = p->posv + p->pv_off;
     if (variant)
-        *variant = p->varv;
+        *variant = p->varv + p->pv_off;
     return IBID_OK;
 }
 

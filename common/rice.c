@@ -3,10 +3,14 @@
  *
  * The encoder costs the k around log2 of the values' median and mean (where the minimum lies;
  * usually five passes over at most 128 values, at index time only) and keeps the cheapest.  The decoder keeps a 64-bit window over
- * the stream, refilled a byte at a time and never past end; a unary prefix is counted with
- * count-trailing-zeros.
+ * the stream, refilled with one 8-byte load where 8 bytes remain (a byte at a time near the end,
+ * never past end); a unary prefix is counted with count-trailing-zeros, and the window always
+ * holds a whole code (24 + 1 + 31 or 24 + 32 bits) after a refill, so each value is one shift
+ * and one mask.
  */
 #include "rice.h"
+
+#include <string.h>
 
 static uint64_t cost(const uint32_t *in, size_t n, unsigned k)
 {
@@ -88,30 +92,29 @@ size_t ibid_rice_encode(const uint32_t *in, size_t n, uint8_t *out)
 
 typedef struct bitr {
     const uint8_t *p, *end;
-    uint64_t acc;
+    uint64_t acc; /* valid bits: the low `bits`; above them zeros or the stream's next bits */
     unsigned bits;
 } bitr;
 
-static void refill(bitr *r)
+/* Where 8 bytes remain, one little-endian load tops the window up to 56-63 valid bits; near
+   the end a byte at a time, never past end.  Call with bits < 57. */
+static inline void refill(bitr *r)
 {
-    while (r->bits <= 56 && r->p < r->end) {
-        r->acc |= (uint64_t)*r->p++ << r->bits;
-        r->bits += 8;
+    if (r->end - r->p >= 8) {
+        uint64_t x;
+        memcpy(&x, r->p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        r->acc |= x << r->bits;
+        r->p += (63 - r->bits) >> 3;
+        r->bits |= 56;
+    } else {
+        while (r->bits <= 56 && r->p < r->end) {
+            r->acc |= (uint64_t)*r->p++ << r->bits;
+            r->bits += 8;
+        }
     }
-}
-
-/* Takes n <= 32 bits; -1 when the stream ends first. */
-static int64_t take(bitr *r, unsigned n)
-{
-    if (r->bits < n) {
-        refill(r);
-        if (r->bits < n)
-            return -1;
-    }
-    uint64_t v = n == 0 ? 0 : r->acc & ((n == 64 ? 0 : (1ull << n)) - 1);
-    r->acc = n == 64 ? 0 : r->acc >> n;
-    r->bits -= n;
-    return (int64_t)v;
 }
 
 size_t ibid_rice_decode(const uint8_t *p, const uint8_t *end, size_t n, uint32_t *out)
@@ -119,30 +122,33 @@ size_t ibid_rice_decode(const uint8_t *p, const uint8_t *end, size_t n, uint32_t
     if (n == 0 || p >= end || *p > 31)
         return 0;
     unsigned k = *p;
+    uint64_t kmask = (1ull << k) - 1;
     bitr r = {p + 1, end, 0, 0};
     for (size_t i = 0; i < n; i++) {
-        if (r.bits < IBID_RICE_ESCAPE + 1)
+        if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
             refill(&r);
-        /* the unary prefix: trailing zeros of the window, at most IBID_RICE_ESCAPE */
+        /* the unary prefix: trailing zeros of the valid bits, at most IBID_RICE_ESCAPE */
         uint64_t window = r.bits >= 64 ? r.acc : r.acc & ((1ull << r.bits) - 1);
         unsigned q = window ? (unsigned)__builtin_ctzll(window) : r.bits;
+        uint64_t v;
         if (q >= IBID_RICE_ESCAPE) {
-            if (take(&r, IBID_RICE_ESCAPE) < 0)
+            if (r.bits < IBID_RICE_ESCAPE + 32)
                 return 0;
-            int64_t v = take(&r, 32);
-            if (v < 0)
+            v = (r.acc >> IBID_RICE_ESCAPE) & 0xffffffffu;
+            r.acc >>= IBID_RICE_ESCAPE + 32;
+            r.bits -= IBID_RICE_ESCAPE + 32;
+        } else {
+            /* no terminating one bit; the k low bits beyond the stream */
+            if (q + 1 + k > r.bits)
                 return 0;
-            out[i] = (uint32_t)v;
-            continue;
+            v = (uint64_t)q << k | ((r.acc >> (q + 1)) & kmask);
+            r.acc >>= q + 1 + k;
+            r.bits -= q + 1 + k;
+            if (v > UINT32_MAX)
+                return 0;
         }
-        if (q >= r.bits || (k && q >> (32 - k))) /* no terminating one bit; over 32 bits */
-            return 0;
-        take(&r, q + 1);
-        int64_t low = take(&r, k);
-        if (low < 0)
-            return 0;
-        out[i] = (uint32_t)q << k | (uint32_t)low;
+        out[i] = (uint32_t)v;
     }
-    /* bytes consumed: whole bytes read minus the whole bytes still in the window */
+    /* bytes consumed: bytes loaded minus the whole bytes still in the window */
     return (size_t)(r.p - p) - r.bits / 8;
 }

@@ -1,0 +1,236 @@
+/*
+ * posblock.c - position blocks: length-relative Rice gaps and variant ranks (see posblock.h).
+ *
+ * The writer moves a 64-bit accumulator over the output a byte at a time.  The reader keeps a
+ * 64-bit window: where 8 bytes remain it refills with one little-endian load (the window then
+ * holds 56-63 valid bits), near the end a byte at a time, never reading past end.  Unary prefixes
+ * are counted with count-trailing-zeros; every count is checked against the valid bits, so a
+ * stream that ends early is malformed, never read beyond.
+ */
+#include "posblock.h"
+
+#include <string.h>
+
+#include "bitpack.h"
+#include "rice.h"
+
+typedef struct bitw {
+    uint8_t *out;
+    size_t o;
+    uint64_t acc;
+    unsigned bits;
+} bitw;
+
+static void put(bitw *w, uint64_t v, unsigned n) /* n <= 32 */
+{
+    w->acc |= v << w->bits;
+    w->bits += n;
+    while (w->bits >= 8) {
+        w->out[w->o++] = (uint8_t)w->acc;
+        w->acc >>= 8;
+        w->bits -= 8;
+    }
+}
+
+static void put_zeros(bitw *w, unsigned n)
+{
+    while (n > 32) {
+        put(w, 0, 32);
+        n -= 32;
+    }
+    put(w, 0, n);
+}
+
+static uint64_t rank_cost_unary(const uint8_t *ranks, size_t m, uint32_t nforms)
+{
+    uint64_t c = 0;
+    for (size_t i = 0; i < m; i++)
+        c += ranks[i] + (ranks[i] + 1u < nforms);
+    return c;
+}
+
+size_t ibid_posblock_encode(const uint32_t *tf, const uint32_t *len, size_t n, const uint32_t *gaps,
+                            const uint8_t *ranks, uint32_t nforms, uint8_t *out)
+{
+    bitw w = {out, 0, 0, 0};
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += tf[i];
+    unsigned mode = 0, vbits = nforms > 1 ? ibid_bitpack_width(nforms - 1) : 0;
+    if (nforms > 1) {
+        int all0 = 1;
+        for (size_t i = 0; i < m && all0; i++)
+            all0 = ranks[i] == 0;
+        if (!all0)
+            mode = rank_cost_unary(ranks, m, nforms) <= (uint64_t)vbits * m ? 1 : 2;
+        put(&w, mode, 2);
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = ibid_posblock_k(len[i], tf[i]);
+        uint32_t mask = (uint32_t)((1ull << k) - 1);
+        for (uint32_t j = 0; j < tf[i]; j++, at++) {
+            uint32_t g = gaps[at], q = g >> k;
+            if (q < IBID_RICE_ESCAPE) {
+                put(&w, 1ull << q, q + 1);
+                put(&w, g & mask, k);
+            } else {
+                put(&w, 0, IBID_RICE_ESCAPE);
+                put(&w, g, 32);
+            }
+            if (mode == 1) {
+                uint32_t r = ranks[at];
+                put_zeros(&w, r);
+                if (r + 1 < nforms)
+                    put(&w, 1, 1);
+            } else if (mode == 2) {
+                put(&w, ranks[at], vbits);
+            }
+        }
+    }
+    if (w.bits)
+        out[w.o++] = (uint8_t)w.acc;
+    return w.o;
+}
+
+typedef struct bitr {
+    const uint8_t *p, *end;
+    uint64_t acc; /* valid bits: the low `bits`; above them zeros or the stream's next bits */
+    unsigned bits;
+} bitr;
+
+static inline void refill(bitr *r)
+{
+    if (r->end - r->p >= 8) {
+        uint64_t x;
+        memcpy(&x, r->p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        r->acc |= x << r->bits;
+        r->p += (63 - r->bits) >> 3;
+        r->bits |= 56;
+    } else {
+        while (r->bits <= 56 && r->p < r->end) {
+            r->acc |= (uint64_t)*r->p++ << r->bits;
+            r->bits += 8;
+        }
+    }
+}
+
+static inline uint64_t window(const bitr *r)
+{
+    return r->bits >= 64 ? r->acc : r->acc & ((1ull << r->bits) - 1);
+}
+
+static inline void drop(bitr *r, unsigned n) /* n <= bits, n < 64 */
+{
+    r->acc >>= n;
+    r->bits -= n;
+}
+
+/* n <= 32 bits; -1 when the stream ends first. */
+static inline int64_t take(bitr *r, unsigned n)
+{
+    if (r->bits < n) {
+        refill(r);
+        if (r->bits < n)
+            return -1;
+    }
+    uint64_t v = r->acc & ((1ull << n) - 1);
+    drop(r, n);
+    return (int64_t)v;
+}
+
+/* Truncated unary rank below nforms; -1 when malformed. */
+static int64_t take_rank(bitr *r, uint32_t nforms)
+{
+    uint32_t lim = nforms - 1, rank = 0;
+    while (rank < lim) {
+        if (r->bits < 32)
+            refill(r);
+        uint64_t x = window(r);
+        unsigned avail = r->bits;
+        if (!avail)
+            return -1;
+        unsigned z = x ? (unsigned)__builtin_ctzll(x) : avail;
+        if (rank + z >= lim) {
+            drop(r, lim - rank);
+            return lim;
+        }
+        if (z < avail) {
+            drop(r, z + 1);
+            return rank + z;
+        }
+        drop(r, avail);
+        rank += avail;
+    }
+    return rank;
+}
+
+size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t *tf, const uint32_t *len,
+                            size_t n, const uint8_t *rank_var, uint32_t nforms, uint32_t *pos, uint32_t *var)
+{
+    if (p >= end || nforms == 0)
+        return 0;
+    bitr r = {p, end, 0, 0};
+    refill(&r);
+    unsigned mode = 0, vbits = nforms > 1 ? ibid_bitpack_width(nforms - 1) : 0;
+    if (nforms > 1) {
+        int64_t m = take(&r, 2);
+        if (m < 0 || m == 3)
+            return 0;
+        mode = (unsigned)m;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = ibid_posblock_k(len[i], tf[i]);
+        uint64_t prev = 0;
+        for (uint32_t j = 0; j < tf[i]; j++, at++) {
+            if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
+                refill(&r);
+            uint64_t x = window(&r);
+            unsigned q = x ? (unsigned)__builtin_ctzll(x) : r.bits;
+            uint64_t g;
+            if (q >= IBID_RICE_ESCAPE) {
+                if (r.bits < IBID_RICE_ESCAPE)
+                    return 0;
+                drop(&r, IBID_RICE_ESCAPE);
+                int64_t v = take(&r, 32);
+                if (v < 0)
+                    return 0;
+                g = (uint64_t)v;
+            } else {
+                if (q >= r.bits)
+                    return 0; /* no terminating one bit */
+                drop(&r, q + 1);
+                int64_t low = take(&r, k);
+                if (low < 0)
+                    return 0;
+                g = (uint64_t)q << k | (uint64_t)low;
+            }
+            prev += g;
+            if (prev > UINT32_MAX)
+                return 0;
+            pos[at] = (uint32_t)prev;
+            uint32_t rank = 0;
+            if (mode == 1) {
+                int64_t v = take_rank(&r, nforms);
+                if (v < 0)
+                    return 0;
+                rank = (uint32_t)v;
+            } else if (mode == 2) {
+                int64_t v = take(&r, vbits);
+                if (v < 0 || (uint64_t)v >= nforms)
+                    return 0;
+                rank = (uint32_t)v;
+            }
+            uint32_t v = rank_var ? rank_var[rank] : rank;
+            if (v >= nforms)
+                return 0;
+            var[at] = v;
+        }
+    }
+    /* bytes consumed: bytes loaded minus the whole bytes still in the window */
+    return (size_t)(r.p - p) - r.bits / 8;
+}
