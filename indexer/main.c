@@ -236,6 +236,8 @@ static int take_lock(const char *index, ibid_index_lock *lk, int no_wait, int qu
 
 static void report(const char *output, const ibid_update_stats *st, double dt)
 {
+    if (st->full && !st->wrote)
+        return; /* --remove on an index that does not exist: reported already */
     if (st->full) {
         fprintf(stderr,
                 "ibid-index: %zu files, %llu passages, %u terms, %.2f MB index (%.0f%% of %.2f MB text), "

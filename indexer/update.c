@@ -962,6 +962,18 @@ int ibid_update_run(const ibid_update_opts *o, ibid_update_stats *st)
     if ((rc = load_catalogs(&r, &sources)) != IBID_OK)
         goto out;
 
+    if (kind == IBID_AT_NOTHING && o->npaths == 0) {
+        /* --remove or --optimize alone, and no index */
+        for (size_t i = 0; i < o->nremoves; i++) {
+            ibid_diagf(r.diag, o->removes[i], 0, "not in %s, nothing removed", o->index_path);
+            st->not_held++;
+        }
+        if (!o->nremoves) {
+            ibid_diagf(r.diag, o->index_path, 0, "no index there to update");
+            rc = IBID_ENOENT;
+        }
+        goto out;
+    }
     if (o->full || kind == IBID_AT_NOTHING) {
         st->full = 1;
         if (kind == IBID_AT_MANIFEST) {
@@ -977,8 +989,6 @@ int ibid_update_run(const ibid_update_opts *o, ibid_update_stats *st)
             ibid_diagf(r.diag, o->removes[i], 0, "not in %s, nothing removed", o->index_path);
             st->not_held++;
         }
-        if (o->npaths == 0)
-            goto out; /* --remove on an index that does not exist */
         rc = full_build(&r, &sources);
         goto out;
     }
