@@ -22,9 +22,14 @@ int ibid_collect_exhaustive(ibid_scorer *root, ibid_topk *top)
 
 int ibid_collect_count(ibid_scorer *root, uint64_t *count)
 {
+    return ibid_collect_count_live(root, NULL, count);
+}
+
+int ibid_collect_count_live(ibid_scorer *root, const ibid_deletions *del, uint64_t *count)
+{
     uint64_t n = 0;
     while (root->doc != IBID_NO_DOC) {
-        n++;
+        n += !(del && ibid_deletions_has(del, root->doc));
         int rc = ibid_scorer_next(root);
         if (rc < 0)
             return rc;

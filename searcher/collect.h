@@ -24,5 +24,7 @@ int ibid_collect_exhaustive(ibid_scorer *root, ibid_topk *top);
 int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top);
 /* Counts the matching passages (no scoring). */
 int ibid_collect_count(ibid_scorer *root, uint64_t *count);
+/* The same, skipping the passages del marks deleted (del may be NULL). */
+int ibid_collect_count_live(ibid_scorer *root, const ibid_deletions *del, uint64_t *count);
 
 #endif

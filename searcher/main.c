@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "index.h"
+#include "reader.h"
 #include "search.h"
 #include "status.h"
 #include "synonyms.h"
@@ -387,9 +388,9 @@ int main(int argc, char **argv)
         const char *env = getenv("IBID_INDEX");
         index_path = env && *env ? env : IBID_DEFAULT_INDEX;
     }
-    ibid_index *ix = NULL;
+    ibid_reader *r = NULL;
     char err[256] = "";
-    int rc = ibid_index_open(index_path, &ix, err, sizeof err);
+    int rc = ibid_reader_open(index_path, &r, err, sizeof err);
     if (rc < 0) {
         if (rc == IBID_ENOENT)
             fprintf(stderr, "ibid-search: no index at %s; build one with: ibid-index -o %s corpus/\n",
@@ -405,10 +406,12 @@ int main(int argc, char **argv)
     ibid_buf out = {0};
     int status = 2;
     ibid_synonyms *syn = NULL;
-    if (!o.no_synonyms && load_synonyms(o.synonyms_file, index_path, ix, &syn) < 0)
+    /* the folders of the first segment's files stand in when the index has no synonyms file */
+    if (!o.no_synonyms && ibid_reader_segment_count(r) > 0 &&
+        load_synonyms(o.synonyms_file, index_path, ibid_reader_segment(r, 0)->ix, &syn) < 0)
         goto done;
     o.synonyms = syn;
-    if (ibid_searcher_new(ix, &o, &ibid_diag_stderr, &s) < 0) {
+    if (ibid_searcher_new_reader(r, &o, &ibid_diag_stderr, &s) < 0) {
         ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
         goto done;
     }
@@ -437,6 +440,6 @@ done:
     ibid_buf_free(&query);
     ibid_searcher_free(s);
     ibid_synonyms_free(syn);
-    ibid_index_close(ix);
+    ibid_reader_close(r);
     return status;
 }

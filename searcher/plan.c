@@ -38,9 +38,28 @@ static ibid_scorer *empty(planner *pl)
     return s;
 }
 
-static double idf_of(planner *pl, const ibid_term_info *t)
+/* The document frequency of stem term (whose entry in this index is t, or NULL when absent):
+   this index's own, or the collection's when the context supplies it (issue 7). */
+static int df_of(planner *pl, const char *term, const ibid_term_info *t, uint32_t *df)
 {
-    return pl->idf_override >= 0 ? pl->idf_override : ibid_bm25_idf(&pl->ev->bm, t->df);
+    if (pl->ev->df)
+        return pl->ev->df(pl->ev->stats_ctx, term, strlen(term), df);
+    *df = t ? t->df : 0;
+    return IBID_OK;
+}
+
+/* The BM25 weight of stem term (entry t).  Sets pl->rc and returns -1 on error. */
+static double idf_of(planner *pl, const char *term, const ibid_term_info *t)
+{
+    if (pl->idf_override >= 0)
+        return pl->idf_override;
+    uint32_t df;
+    int r = df_of(pl, term, t, &df);
+    if (r < 0) {
+        pl->rc = r;
+        return -1;
+    }
+    return ibid_bm25_idf(&pl->ev->bm, df);
 }
 
 /* One word: its stem, or with exact its folded form. */
@@ -62,8 +81,11 @@ static ibid_scorer *build_word(planner *pl, const ibid_qword *w, int exact, int 
             return empty(pl);
         char label[IBID_MAX_TERM + 8];
         snprintf(label, sizeof label, "\"%s\"", f);
+        double idf = idf_of(pl, w->term ? w->term : "", &ti);
+        if (idf < 0)
+            return NULL;
         ibid_scorer *s = ibid_scorer_term(pl->ev, &ti, ti.nforms == 1 && variant == 0 ? NULL : &variant,
-                                          1, idf_of(pl, &ti), label, want_pos, &pl->rc);
+                                          1, idf, label, want_pos, &pl->rc);
         return s;
     }
     const char *t = w->term ? w->term : "";
@@ -76,7 +98,10 @@ static ibid_scorer *build_word(planner *pl, const ibid_qword *w, int exact, int 
     }
     if (r == 0)
         return empty(pl);
-    return ibid_scorer_term(pl->ev, &ti, NULL, 0, idf_of(pl, &ti), t, want_pos, &pl->rc);
+    double idf = idf_of(pl, t, &ti);
+    if (idf < 0)
+        return NULL;
+    return ibid_scorer_term(pl->ev, &ti, NULL, 0, idf, t, want_pos, &pl->rc);
 }
 
 static ibid_scorer *build_phrase(planner *pl, const ibid_qnode *n, int want_pos)
@@ -117,7 +142,10 @@ static ibid_scorer *build_phrase(planner *pl, const ibid_qnode *n, int want_pos)
             goto done;
         }
         w[i].offset = q->offset;
-        idf += idf_of(pl, &w[i].term);
+        double wi = idf_of(pl, q->term ? q->term : "", &w[i].term);
+        if (wi < 0)
+            goto done;
+        idf += wi;
         oom |= (i ? ibid_buf_putc(&label, ' ') : 0) | ibid_buf_puts(&label, key);
     }
     oom |= ibid_buf_putc(&label, n->exact ? '"' : '>');
@@ -139,6 +167,8 @@ done:
 
 typedef struct expansion {
     ibid_term_info term;
+    uint32_t df; /* this index's, or the collection's (ibid_eval.df) */
+    char text[IBID_MAX_TERM + 1]; /* the stem (filled only with collection statistics) */
     uint32_t *variants;
     size_t nvariants, cap;
     char first_form[IBID_MAX_TERM + 1];
@@ -191,12 +221,40 @@ static int expand_cb(void *ctx, const char *form, size_t form_len, const ibid_te
     return 0;
 }
 
+/* Most frequent first, ties by term order (= the stems' byte order, in any segment). */
 static int cmp_expansion(const void *a, const void *b)
 {
     const expansion *x = a, *y = b;
-    if (x->term.df != y->term.df)
-        return x->term.df > y->term.df ? -1 : 1;
+    if (x->df != y->df)
+        return x->df > y->df ? -1 : 1;
     return x->term.ordinal < y->term.ordinal ? -1 : x->term.ordinal > y->term.ordinal;
+}
+
+/* With collection statistics: each expansion's global df, and only the expansions chosen over
+   every segment (so each segment scores the same set a full build would). */
+static int expansions_global(planner *pl, const char *prefix, expand_ctx *x)
+{
+    size_t k = 0;
+    int rc = IBID_OK;
+    for (size_t i = 0; i < x->n; i++) {
+        expansion *e = &x->v[i];
+        int keep = 0;
+        if (rc == IBID_OK) {
+            int r = ibid_index_term_text(pl->ev->ix, e->term.ordinal, e->text, sizeof e->text);
+            if (r >= 0)
+                r = keep = pl->ev->prefix_keep(pl->ev->stats_ctx, prefix, e->text);
+            if (r > 0)
+                r = df_of(pl, e->text, &e->term, &e->df);
+            if (r < 0)
+                rc = r, keep = 0;
+        }
+        if (keep)
+            x->v[k++] = *e;
+        else
+            free(e->variants);
+    }
+    x->n = k;
+    return rc;
 }
 
 static ibid_scorer *build_prefix(planner *pl, const ibid_qnode *n, int want_pos)
@@ -212,6 +270,10 @@ static ibid_scorer *build_prefix(planner *pl, const ibid_qnode *n, int want_pos)
         pl->rc = x.rc < 0 ? x.rc : r;
         goto done;
     }
+    for (size_t i = 0; i < x.n; i++)
+        x.v[i].df = x.v[i].term.df;
+    if (pl->ev->prefix_keep && (pl->rc = expansions_global(pl, pre, &x)) < 0)
+        goto done;
     if (x.n == 0) {
         s = empty(pl);
         goto done;
@@ -230,8 +292,9 @@ static ibid_scorer *build_prefix(planner *pl, const ibid_qnode *n, int want_pos)
         char label[IBID_MAX_TERM + 4];
         snprintf(label, sizeof label, "%s*", e->first_form);
         int all = e->nvariants >= e->term.nforms;
-        kids[i] = ibid_scorer_term(pl->ev, &e->term, all ? NULL : e->variants, e->nvariants,
-                                   idf_of(pl, &e->term), label, want_pos, &pl->rc);
+        double idf = pl->idf_override >= 0 ? pl->idf_override : ibid_bm25_idf(&pl->ev->bm, e->df);
+        kids[i] = ibid_scorer_term(pl->ev, &e->term, all ? NULL : e->variants, e->nvariants, idf,
+                                   label, want_pos, &pl->rc);
         if (!kids[i])
             goto done;
         roles[i] = IBID_ROLE_OPT;
@@ -259,9 +322,10 @@ static int typed_weight(planner *pl, const ibid_qnode *n, double *w)
         ibid_term_info ti;
         const char *t = n->words[i].term ? n->words[i].term : "";
         int r = ibid_index_lookup(pl->ev->ix, t, strlen(t), &ti);
-        if (r < 0)
+        uint32_t df = 0;
+        if (r < 0 || (r = df_of(pl, t, r ? &ti : NULL, &df)) < 0)
             return r;
-        *w += ibid_bm25_idf(&pl->ev->bm, r ? ti.df : 0);
+        *w += ibid_bm25_idf(&pl->ev->bm, df);
     }
     return IBID_OK;
 }
@@ -291,7 +355,13 @@ static ibid_scorer *with_title_bonus(planner *pl, const ibid_qnode *n, ibid_scor
     }
     char label[IBID_MAX_TERM + 8];
     snprintf(label, sizeof label, "title:%s", t);
-    ibid_scorer *bonus = ibid_scorer_runs(ev, runs, (size_t)nr, ev->title_weight * ibid_bm25_idf(&ev->bm, ti.df),
+    uint32_t df;
+    if ((r = df_of(pl, t, &ti, &df)) < 0) {
+        free(runs);
+        pl->rc = r;
+        return NULL;
+    }
+    ibid_scorer *bonus = ibid_scorer_runs(ev, runs, (size_t)nr, ev->title_weight * ibid_bm25_idf(&ev->bm, df),
                                           label, &pl->rc);
     free(runs);
     if (!bonus)

@@ -97,9 +97,21 @@ typedef struct ibid_eval {
        (0: none).  ibid_eval_init leaves them NULL and 0; the searcher sets them. */
     const struct ibid_titles *titles;
     double title_weight;
+    /* issue 7: collection statistics from outside this index (a segment of a multi-segment
+       reader, reader.h).  df(ctx, term) gives a stem's global live df (*df = 0 when absent);
+       prefix_keep(ctx, prefix, term) says whether the stem term is among the expansions of
+       prefix chosen over every segment (1 keep, 0 drop, <0 error).  NULL: this index's own
+       statistics (ibid_eval_init). */
+    int (*df)(void *ctx, const char *term, size_t len, uint32_t *df);
+    int (*prefix_keep)(void *ctx, const char *prefix, const char *term);
+    void *stats_ctx;
 } ibid_eval;
 
 void ibid_eval_init(ibid_eval *ev, const ibid_index *ix, double k1, double b);
+/* For one segment of a reader: BM25 over the reader's global passage count and average length;
+   the caller then sets df, prefix_keep and stats_ctx. */
+void ibid_eval_init_global(ibid_eval *ev, const ibid_index *ix, double k1, double b, uint32_t passages,
+                           double avg_len);
 void ibid_eval_free(ibid_eval *ev);
 /* Opens a cursor that ibid_eval_free will close. */
 int ibid_eval_open(ibid_eval *ev, const ibid_term_info *t, int want_positions, ibid_postings **out);

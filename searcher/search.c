@@ -29,13 +29,37 @@
 #include "suggest.h"
 #include "titles.h"
 
+/* A stem's collection df, cached for one query (issue 7: every segment asks for the same). */
+typedef struct df_entry {
+    const char *term; /* in the query arena */
+    uint32_t hash, df;
+} df_entry;
+
+/* The expansions of a prefix chosen over every segment: stems in byte order. */
+typedef struct prefix_choice {
+    const char *prefix;
+    const char **terms;
+    size_t n;
+} prefix_choice;
+
 struct ibid_searcher {
-    const ibid_index *ix;
+    const ibid_reader *r;
+    ibid_reader *owned_reader; /* the wrap of ibid_searcher_new */
+    size_t nseg;
+    int global;                /* several segments or deletions: statistics from the reader */
+    size_t *order;             /* segments by live passages, largest first */
+    const ibid_index **ixs;    /* the segments' indexes, in reader order */
     ibid_analyzer *an;
     ibid_search_opts o;
     const ibid_diag *diag;
-    ibid_titles *titles; /* built on first use when o.title_weight > 0 */
+    ibid_titles **titles;      /* per segment, built on first use when o.title_weight > 0 */
     int titles_failed;
+    /* per query (reset by query_stats_reset) */
+    ibid_arena qa;
+    df_entry *dfs;
+    size_t ndfs, capdfs;       /* capdfs: power of two, or 0 */
+    prefix_choice *prefixes;
+    size_t nprefixes;
 };
 
 void ibid_search_opts_default(ibid_search_opts *o)
@@ -48,22 +72,55 @@ void ibid_search_opts_default(ibid_search_opts *o)
     o->title_weight = IBID_TITLE_WEIGHT;
 }
 
-int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibid_diag *diag,
-                      ibid_searcher **out)
+int ibid_searcher_new_reader(const ibid_reader *r, const ibid_search_opts *o, const ibid_diag *diag,
+                             ibid_searcher **out)
 {
     *out = NULL;
     ibid_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return IBID_ENOMEM;
+    s->r = r;
+    s->nseg = ibid_reader_segment_count(r);
+    s->order = calloc(s->nseg ? s->nseg : 1, sizeof *s->order);
+    s->ixs = calloc(s->nseg ? s->nseg : 1, sizeof *s->ixs);
+    s->titles = calloc(s->nseg ? s->nseg : 1, sizeof *s->titles);
     s->an = ibid_analyzer_new();
-    if (!s->an) {
-        free(s);
+    if (!s->order || !s->ixs || !s->titles || !s->an) {
+        ibid_searcher_free(s);
         return IBID_ENOMEM;
     }
-    s->ix = ix;
+    for (size_t i = 0; i < s->nseg; i++) {
+        const ibid_segment_view *v = ibid_reader_segment(r, i);
+        s->ixs[i] = v->ix;
+        s->global |= v->del != NULL;
+        /* insertion by live passages, largest first: its hits fill the heap early, so the
+           threshold prunes the other segments */
+        size_t j = i;
+        while (j > 0 && ibid_reader_segment(r, s->order[j - 1])->live < v->live) {
+            s->order[j] = s->order[j - 1];
+            j--;
+        }
+        s->order[j] = i;
+    }
+    s->global |= s->nseg > 1;
     s->o = *o;
     s->diag = diag;
     *out = s;
+    return IBID_OK;
+}
+
+int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibid_diag *diag,
+                      ibid_searcher **out)
+{
+    ibid_reader *r;
+    int rc = ibid_reader_wrap(ix, &r);
+    if (rc < 0)
+        return rc;
+    if ((rc = ibid_searcher_new_reader(r, o, diag, out)) < 0) {
+        ibid_reader_close(r);
+        return rc;
+    }
+    (*out)->owned_reader = r;
     return IBID_OK;
 }
 
@@ -72,7 +129,15 @@ void ibid_searcher_free(ibid_searcher *s)
     if (!s)
         return;
     ibid_analyzer_free(s->an);
-    ibid_titles_free(s->titles);
+    for (size_t i = 0; s->titles && i < s->nseg; i++)
+        ibid_titles_free(s->titles[i]);
+    free(s->titles);
+    free(s->order);
+    free(s->ixs);
+    free(s->dfs);
+    free(s->prefixes);
+    ibid_arena_free(&s->qa);
+    ibid_reader_close(s->owned_reader);
     free(s);
 }
 
@@ -96,14 +161,199 @@ static int parse(ibid_searcher *s, const char *qid, const char *text, size_t len
     return IBID_OK;
 }
 
-/* Prepares an evaluation context: BM25 parameters and the title field. */
-static int eval_init(ibid_searcher *s, ibid_eval *ev)
+/* ---- collection statistics over the segments (issue 7) ---- */
+
+static void query_stats_reset(ibid_searcher *s)
 {
-    ibid_eval_init(ev, s->ix, s->o.k1, s->o.b);
+    ibid_arena_free(&s->qa);
+    if (s->dfs)
+        memset(s->dfs, 0, s->capdfs * sizeof *s->dfs);
+    s->ndfs = 0;
+    s->nprefixes = 0;
+}
+
+static uint32_t str_hash(const char *t, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)t[i]) * 16777619u;
+    return h;
+}
+
+/* Doubles the cache (rehashing).  IBID_OK or IBID_ENOMEM. */
+static int dfs_grow(ibid_searcher *s)
+{
+    size_t nc = s->capdfs ? 2 * s->capdfs : 64;
+    df_entry *nv = calloc(nc, sizeof *nv);
+    if (!nv)
+        return IBID_ENOMEM;
+    for (size_t i = 0; i < s->capdfs; i++) {
+        if (!s->dfs[i].term)
+            continue;
+        size_t j = s->dfs[i].hash & (nc - 1);
+        while (nv[j].term)
+            j = (j + 1) & (nc - 1);
+        nv[j] = s->dfs[i];
+    }
+    free(s->dfs);
+    s->dfs = nv;
+    s->capdfs = nc;
+    return IBID_OK;
+}
+
+/* ibid_eval.df for a multi-segment reader: the collection df, asked of the reader once per
+   stem and query. */
+static int stats_df(void *ctx, const char *term, size_t len, uint32_t *df)
+{
+    ibid_searcher *s = ctx;
+    uint32_t h = str_hash(term, len);
+    size_t j = 0;
+    for (j = h & (s->capdfs - 1); s->capdfs && s->dfs[j].term; j = (j + 1) & (s->capdfs - 1))
+        if (s->dfs[j].hash == h && strncmp(s->dfs[j].term, term, len) == 0 && s->dfs[j].term[len] == '\0') {
+            *df = s->dfs[j].df;
+            return IBID_OK;
+        }
+    int rc = ibid_reader_df(s->r, term, len, df);
+    if (rc < 0)
+        return rc;
+    char *copy = ibid_arena_strndup(&s->qa, term, len);
+    if (!copy || (2 * (s->ndfs + 1) > s->capdfs && dfs_grow(s) < 0))
+        return IBID_ENOMEM;
+    for (j = h & (s->capdfs - 1); s->dfs[j].term; j = (j + 1) & (s->capdfs - 1))
+        ;
+    s->dfs[j] = (df_entry){copy, h, *df};
+    s->ndfs++;
+    return IBID_OK;
+}
+
+typedef struct prefix_scan {
+    ibid_searcher *s;
+    const ibid_index *ix;
+    ibid_buf terms; /* const char * (query arena), one per stem */
+    int rc;
+} prefix_scan;
+
+static int prefix_visit(void *ctx, const char *form, size_t form_len, const ibid_term_info *t, uint32_t variant)
+{
+    (void)form;
+    (void)form_len;
+    (void)variant;
+    prefix_scan *x = ctx;
+    char text[IBID_MAX_TERM + 1];
+    int n = ibid_index_term_text(x->ix, t->ordinal, text, sizeof text);
+    char *copy = n < 0 ? NULL : ibid_arena_strndup(&x->s->qa, text, (size_t)n);
+    if (n < 0 || !copy || ibid_buf_put(&x->terms, &copy, sizeof copy) < 0) {
+        x->rc = n < 0 ? n : IBID_ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static ibid_searcher *sort_ctx;
+static int cmp_choice(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    uint32_t dx = 0, dy = 0;
+    stats_df(sort_ctx, x, strlen(x), &dx); /* cached: cannot fail here */
+    stats_df(sort_ctx, y, strlen(y), &dy);
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    return strcmp(x, y);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Chooses the expansions of prefix over every segment as a full build would: the
+   IBID_PREFIX_MAX_TERMS most frequent stems (collection df), ties by byte order. */
+static int choose_prefix(ibid_searcher *s, const char *prefix, prefix_choice *out)
+{
+    prefix_scan x = {s, NULL, {0}, IBID_OK};
+    int rc = IBID_OK;
+    for (size_t i = 0; i < s->nseg && rc == IBID_OK; i++) {
+        x.ix = s->ixs[i];
+        rc = ibid_index_forms_with_prefix(x.ix, prefix, strlen(prefix), IBID_PREFIX_MAX_FORMS, prefix_visit, &x);
+        if (x.rc < 0)
+            rc = x.rc;
+    }
+    const char **v = (const char **)x.terms.data;
+    size_t n = x.terms.len / sizeof *v, m = 0;
+    if (rc >= 0 && n) {
+        qsort(v, n, sizeof *v, cmp_str);
+        for (size_t i = 0; i < n && rc >= 0; i++)
+            if (m == 0 || strcmp(v[m - 1], v[i]) != 0) {
+                uint32_t df;
+                rc = stats_df(s, v[i], strlen(v[i]), &df); /* fills the cache for the sort */
+                v[m++] = v[i];
+            }
+        if (rc >= 0) {
+            sort_ctx = s;
+            qsort(v, m, sizeof *v, cmp_choice);
+            if (m > IBID_PREFIX_MAX_TERMS)
+                m = IBID_PREFIX_MAX_TERMS;
+            qsort(v, m, sizeof *v, cmp_str);
+        }
+    }
+    const char **keep = ibid_arena_alloc(&s->qa, (m ? m : 1) * sizeof *keep);
+    char *pcopy = ibid_arena_strndup(&s->qa, prefix, strlen(prefix));
+    if (rc >= 0 && (!keep || !pcopy))
+        rc = IBID_ENOMEM;
+    if (rc >= 0) {
+        memcpy(keep, v, m * sizeof *keep);
+        *out = (prefix_choice){pcopy, keep, m};
+    }
+    ibid_buf_free(&x.terms);
+    return rc < 0 ? rc : IBID_OK;
+}
+
+static int stats_prefix_keep(void *ctx, const char *prefix, const char *term)
+{
+    ibid_searcher *s = ctx;
+    size_t i;
+    for (i = 0; i < s->nprefixes; i++)
+        if (strcmp(s->prefixes[i].prefix, prefix) == 0)
+            break;
+    if (i == s->nprefixes) {
+        prefix_choice c;
+        int rc = choose_prefix(s, prefix, &c);
+        if (rc < 0)
+            return rc;
+        prefix_choice *nv = realloc(s->prefixes, (s->nprefixes + 1) * sizeof *nv);
+        if (!nv)
+            return IBID_ENOMEM;
+        s->prefixes = nv;
+        s->prefixes[s->nprefixes++] = c;
+    }
+    const prefix_choice *c = &s->prefixes[i];
+    return bsearch(&term, c->terms, c->n, sizeof *c->terms, cmp_str) != NULL;
+}
+
+/* Prepares an evaluation context for segment i: BM25 parameters and statistics (the
+   segment's own, or the collection's). */
+static void eval_base(ibid_searcher *s, ibid_eval *ev, size_t i)
+{
+    const ibid_index *ix = s->ixs[i];
+    if (s->global) {
+        ibid_eval_init_global(ev, ix, s->o.k1, s->o.b, ibid_reader_passage_count(s->r), ibid_reader_avg_len(s->r));
+        ev->df = stats_df;
+        ev->prefix_keep = stats_prefix_keep;
+        ev->stats_ctx = s;
+    } else {
+        ibid_eval_init(ev, ix, s->o.k1, s->o.b);
+    }
+}
+
+/* eval_base and the title field. */
+static int eval_init(ibid_searcher *s, ibid_eval *ev, size_t i)
+{
+    const ibid_index *ix = s->ixs[i];
+    eval_base(s, ev, i);
     if (s->o.title_weight <= 0)
         return IBID_OK;
-    if (!s->titles && !s->titles_failed) {
-        int rc = ibid_titles_build(s->ix, s->an, 0, &s->titles);
+    if (!s->titles[i] && !s->titles_failed) {
+        int rc = ibid_titles_build(ix, s->an, 0, &s->titles[i]);
         if (rc == IBID_ENOMEM)
             return rc;
         if (rc < 0) {
@@ -111,22 +361,30 @@ static int eval_init(ibid_searcher *s, ibid_eval *ev)
             ibid_diagf(s->diag, NULL, 0, "titles unreadable (%s): no title bonus", ibid_strerror(rc));
         }
     }
-    ev->titles = s->titles;
+    ev->titles = s->titles_failed ? NULL : s->titles[i];
     ev->title_weight = s->o.title_weight;
     return IBID_OK;
 }
 
 static int topk_of(ibid_searcher *s, const ibid_query *q, int exhaustive, ibid_topk *top)
 {
-    ibid_eval ev;
-    int rc0 = eval_init(s, &ev);
-    if (rc0 < 0)
-        return rc0;
-    ibid_scorer *root;
-    int rc = ibid_plan_build(&ev, s->an, q, &root);
-    if (rc == IBID_OK)
-        rc = exhaustive ? ibid_collect_exhaustive(root, top) : ibid_collect_pruned(root, top);
-    ibid_eval_free(&ev);
+    int rc = IBID_OK;
+    for (size_t k = 0; k < s->nseg && rc == IBID_OK; k++) {
+        size_t i = s->order[k];
+        const ibid_segment_view *v = ibid_reader_segment(s->r, i);
+        if (v->live == 0)
+            continue;
+        ibid_eval ev;
+        if ((rc = eval_init(s, &ev, i)) < 0)
+            return rc;
+        ibid_scorer *root;
+        rc = ibid_plan_build(&ev, s->an, q, &root);
+        ibid_topk_segment(top, s->global ? v : NULL, s->nseg > 1);
+        if (rc == IBID_OK)
+            rc = exhaustive ? ibid_collect_exhaustive(root, top) : ibid_collect_pruned(root, top);
+        ibid_eval_free(&ev);
+    }
+    ibid_topk_segment(top, NULL, 0);
     if (rc == IBID_OK)
         ibid_topk_sort(top);
     return rc;
@@ -138,6 +396,7 @@ int ibid_search_topk(ibid_searcher *s, const char *text, size_t len, int exhaust
     int rc = parse(s, NULL, text, len, &q);
     if (rc < 0)
         return rc;
+    query_stats_reset(s);
     rc = topk_of(s, &q, exhaustive, top);
     ibid_query_free(&q);
     return rc;
@@ -145,13 +404,20 @@ int ibid_search_topk(ibid_searcher *s, const char *text, size_t len, int exhaust
 
 static int count_of(ibid_searcher *s, const ibid_query *q, uint64_t *n)
 {
-    ibid_eval ev;
-    ibid_eval_init(&ev, s->ix, s->o.k1, s->o.b);
-    ibid_scorer *root;
-    int rc = ibid_plan_build(&ev, s->an, q, &root);
-    if (rc == IBID_OK)
-        rc = ibid_collect_count(root, n);
-    ibid_eval_free(&ev);
+    *n = 0;
+    int rc = IBID_OK;
+    for (size_t i = 0; i < s->nseg && rc == IBID_OK; i++) {
+        const ibid_segment_view *v = ibid_reader_segment(s->r, i);
+        ibid_eval ev;
+        eval_base(s, &ev, i);
+        ibid_scorer *root;
+        uint64_t c = 0;
+        rc = ibid_plan_build(&ev, s->an, q, &root);
+        if (rc == IBID_OK)
+            rc = ibid_collect_count_live(root, v->del, &c);
+        *n += c;
+        ibid_eval_free(&ev);
+    }
     return rc;
 }
 
@@ -221,8 +487,8 @@ static int clean_passage(ibid_arena *a, ibid_passage *p)
 }
 
 typedef struct explain_job {
-    uint32_t pid;
-    size_t hit; /* index into the hit array */
+    uint32_t pid; /* local to the segment */
+    size_t hit;   /* index into the hit array */
 } explain_job;
 
 static int cmp_job(const void *a, const void *b)
@@ -231,25 +497,39 @@ static int cmp_job(const void *a, const void *b)
     return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* Fills ex[i] for hits[i] (i < n).  Labels stay valid while ev lives. */
-static int explain_hits(ibid_searcher *s, const ibid_query *q, ibid_eval *ev, const ibid_hit *hits,
-                        size_t n, ibid_explain_list *ex)
+/* Fills ex[i] for hits[i] (i < n): per segment holding hits, re-plans the query in evs[seg]
+   (initialised here, *ninit of them, freed by the caller) and walks the fresh tree over that
+   segment's hits in passage order.  Labels stay valid while the evs live. */
+static int explain_hits(ibid_searcher *s, const ibid_query *q, ibid_eval *evs, char *inited,
+                        const ibid_hit *hits, size_t n, ibid_explain_list *ex)
 {
-    ibid_scorer *root;
-    int rc = ibid_plan_build(ev, s->an, q, &root);
-    if (rc < 0)
-        return rc;
     explain_job *jobs = malloc((n ? n : 1) * sizeof *jobs);
     if (!jobs)
         return IBID_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        jobs[i] = (explain_job){hits[i].pid, i};
-    qsort(jobs, n, sizeof *jobs, cmp_job);
-    for (size_t i = 0; i < n && rc == IBID_OK; i++) {
-        if ((rc = ibid_scorer_advance(root, jobs[i].pid)) < 0)
+    int rc = IBID_OK;
+    for (size_t seg = 0; seg < s->nseg && rc == IBID_OK; seg++) {
+        size_t nj = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t hs;
+            uint32_t local;
+            if (ibid_reader_locate(s->r, hits[i].pid, &hs, &local) == IBID_OK && hs == seg)
+                jobs[nj++] = (explain_job){local, i};
+        }
+        if (nj == 0)
+            continue;
+        if ((rc = eval_init(s, &evs[seg], seg)) < 0)
             break;
-        if (root->doc == jobs[i].pid)
-            rc = root->ops->explain(root, &ex[jobs[i].hit]);
+        inited[seg] = 1;
+        ibid_scorer *root;
+        if ((rc = ibid_plan_build(&evs[seg], s->an, q, &root)) < 0)
+            break;
+        qsort(jobs, nj, sizeof *jobs, cmp_job);
+        for (size_t i = 0; i < nj && rc == IBID_OK; i++) {
+            if ((rc = ibid_scorer_advance(root, jobs[i].pid)) < 0)
+                break;
+            if (root->doc == jobs[i].pid)
+                rc = root->ops->explain(root, &ex[jobs[i].hit]);
+        }
     }
     free(jobs);
     return rc;
@@ -263,7 +543,7 @@ static int suggest(ibid_searcher *s, const char *qid, const char *text, size_t l
     if (s->o.no_suggest)
         return IBID_OK;
     size_t changed = 0;
-    int rc = ibid_suggest(s->ix, s->an, text, len, buf, &changed);
+    int rc = ibid_suggest_multi(s->ixs, s->nseg, s->an, text, len, buf, &changed);
     if (rc < 0 || !changed)
         return rc == IBID_ECORRUPT ? IBID_OK : rc; /* a damaged dictionary: no suggestion */
     *sugg = buf->data;
@@ -289,6 +569,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     int rc = parse(s, qid, text, len, &q);
     if (rc < 0)
         return rc;
+    query_stats_reset(s);
     ibid_buf sugg_buf = {0};
     const char *sugg = NULL;
     if ((rc = suggest(s, qid, text, len, &sugg_buf, &sugg)) < 0) {
@@ -311,7 +592,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     size_t k = s->o.offset + s->o.limit;
     if (k < s->o.offset)
         k = SIZE_MAX / sizeof(ibid_hit);
-    uint32_t np = ibid_index_passage_count(s->ix);
+    uint32_t np = ibid_reader_passage_count(s->r);
     if (k > np)
         k = np;
     int want_one = k == 0 && np > 0; /* -n 0: still tell whether anything matched */
@@ -320,8 +601,8 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     if (group)
         kwin = k > np / 3 ? np : 3 * k; /* the window that grouping looks at */
     ibid_topk top = {0};
-    ibid_eval exev;
-    ibid_eval_init(&exev, s->ix, s->o.k1, s->o.b);
+    ibid_eval *exev = NULL; /* --explain: one context per segment holding hits */
+    char *exinit = NULL;
     ibid_explain_list *ex = NULL;
     size_t nex = 0;
     ibid_highlighter *hl = NULL;
@@ -360,7 +641,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
             goto done;
         }
         for (size_t i = 0; i < nwin; i++) {
-            if ((rc = ibid_index_get_passage(s->ix, top.v[i].pid, &win[i])) < 0)
+            if ((rc = ibid_reader_get_passage(s->r, top.v[i].pid, &win[i])) < 0)
                 goto done;
             if ((rc = clean_passage(&clean, &win[i].p)) < 0)
                 goto done;
@@ -412,9 +693,13 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
             goto done;
         }
         nex = nshown;
-        if ((rc = eval_init(s, &exev)) < 0)
+        exev = calloc(s->nseg ? s->nseg : 1, sizeof *exev);
+        exinit = calloc(s->nseg ? s->nseg : 1, 1);
+        if (!exev || !exinit) {
+            rc = IBID_ENOMEM;
             goto done;
-        if ((rc = explain_hits(s, &q, &exev, shown_hits, nshown, ex)) < 0)
+        }
+        if ((rc = explain_hits(s, &q, exev, exinit, shown_hits, nshown, ex)) < 0)
             goto done;
     }
     if ((rc = ibid_highlighter_new(&q, &hl)) < 0)
@@ -436,7 +721,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         ibid_stored_passage own;
         memset(&own, 0, sizeof own);
         ibid_stored_passage *sp = group ? &win[shown[i].top] : &own;
-        if (!group && ((rc = ibid_index_get_passage(s->ix, shown_hits[i].pid, &own)) < 0 ||
+        if (!group && ((rc = ibid_reader_get_passage(s->r, shown_hits[i].pid, &own)) < 0 ||
                        (rc = clean_passage(&clean, &own.p)) < 0)) {
             ibid_stored_passage_free(&own);
             goto done;
@@ -484,7 +769,11 @@ done:
     ibid_buf_free(&sugg_buf);
     ibid_arena_free(&clean);
     ibid_highlighter_free(hl);
-    ibid_eval_free(&exev);
+    for (size_t i = 0; exinit && i < s->nseg; i++)
+        if (exinit[i])
+            ibid_eval_free(&exev[i]);
+    free(exev);
+    free(exinit);
     ibid_topk_free(&top);
     ibid_query_free(&q);
     return rc;

@@ -6,8 +6,8 @@
  * program writes the buffer to stdout.  Warnings (the parser's notes) are reported through
  * the diag; nothing here prints.
  *
- * Ownership: the searcher borrows the index and the diag (they must outlive it) and owns its
- * analyzer (ibid_searcher_free).
+ * Ownership: the searcher borrows the index (or reader) and the diag (they must outlive it) and
+ * owns its analyzer (ibid_searcher_free).
  */
 #ifndef IBID_SEARCH_H
 #define IBID_SEARCH_H
@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "index.h"
 #include "output.h"
+#include "reader.h"
 #include "topk.h"
 
 typedef struct ibid_search_opts {
@@ -50,6 +51,10 @@ typedef struct ibid_searcher ibid_searcher;
 /* Returns IBID_OK or IBID_ENOMEM. */
 int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibid_diag *diag,
                       ibid_searcher **out);
+/* The same over every segment of a reader (reader.h, borrowed: it must outlive the searcher):
+   collection statistics, deletions skipped, ties by file path and line across segments. */
+int ibid_searcher_new_reader(const ibid_reader *r, const ibid_search_opts *o, const ibid_diag *diag,
+                             ibid_searcher **out);
 void ibid_searcher_free(ibid_searcher *s);
 
 /* Answers query text[0..len) with the given qid, appending the output to out.  *matched is set

@@ -160,44 +160,77 @@ static size_t utf8_chars(const char *s, size_t n)
     return k;
 }
 
-/* The best correction of the unknown form w[0..n) (its index in c->opt); 1 found, 0 none,
-   <0 error. */
-static int best_candidate(const ibid_index *ix, const char *w, size_t n, const ibid_term_info *skip,
-                          cand *c, size_t *best)
+/* Scans one index's forms for options close to w[0..n): those sharing its first character,
+   or with whole set every form.  skip (may be NULL) is the typed word's own term there. */
+static int scan(const ibid_index *ix, const char *w, size_t n, const ibid_term_info *skip, int whole, cand *c)
 {
-    memset(c, 0, sizeof *c);
-    if (skip) {
-        c->skip_term = 1;
-        c->skip_ordinal = skip->ordinal;
-    }
+    c->skip_term = skip != NULL;
+    c->skip_ordinal = skip ? skip->ordinal : 0;
     c->w = w;
     c->n = n;
     c->maxd = utf8_chars(w, n) <= 4 ? 1 : 2;
     size_t first = 1;
     while (first < n && ((unsigned char)w[first] & 0xC0) == 0x80)
         first++; /* the whole first character */
-    int r = ibid_index_forms_with_prefix(ix, w, first, IBID_SUGGEST_MAX_SCAN, visit, c);
-    if (r < 0)
-        return r;
-    if (c->nopt == 0) {
-        r = ibid_index_forms_with_prefix(ix, "", 0, IBID_SUGGEST_MAX_SCAN, visit, c);
+    int r = ibid_index_forms_with_prefix(ix, whole ? "" : w, whole ? 0 : first, IBID_SUGGEST_MAX_SCAN, visit, c);
+    return r < 0 ? r : IBID_OK;
+}
+
+/* The prose frequency of form over every segment. */
+static int form_freq(const ibid_index *const *ix, size_t nix, const char *form, size_t fl, double *f)
+{
+    *f = 0;
+    for (size_t i = 0; i < nix; i++) {
+        ibid_term_info t;
+        uint32_t v;
+        double x;
+        int r = ibid_index_lookup_form(ix[i], form, fl, &t, &v);
         if (r < 0)
             return r;
-    }
-    double bestcost = 0;
-    for (size_t i = 0; i < c->nopt; i++) {
-        const option *o = &c->opt[i];
-        double f;
-        if ((r = prose_df(ix, &o->term, &f)) < 0)
+        if (r == 0)
+            continue;
+        if ((r = prose_df(ix[i], &t, &x)) < 0)
             return r;
-        double cost = o->d - 0.5 * (double)o->p / (double)n - 0.3 * log10(1.0 + f);
-        if (i == 0 || cost < bestcost - 1e-12 ||
-            (cost < bestcost + 1e-12 && strcmp(o->form, c->opt[*best].form) < 0)) {
-            bestcost = cost;
-            *best = i;
-        }
+        *f += x;
     }
-    return c->nopt > 0;
+    return IBID_OK;
+}
+
+/* The best correction of the unknown form w[0..n) over the segments: sets *best (copied,
+   NUL-terminated) and returns 1; 0 when none, <0 on error.  skip[i] is the typed word's own
+   term in segment i, or NULL. */
+static int best_candidate(const ibid_index *const *ix, size_t nix, const char *w, size_t n,
+                          const ibid_term_info *const *skip, option *best)
+{
+    cand *c = malloc(sizeof *c * (nix ? nix : 1));
+    if (!c)
+        return IBID_ENOMEM;
+    int r = IBID_OK, found = 0;
+    size_t total = 0;
+    for (int whole = 0; whole < 2 && total == 0 && r == IBID_OK; whole++)
+        for (size_t i = 0; i < nix && r == IBID_OK; i++) {
+            memset(&c[i], 0, sizeof c[i]);
+            r = scan(ix[i], w, n, skip[i], whole, &c[i]);
+            total += c[i].nopt;
+        }
+    double bestcost = 0;
+    for (size_t i = 0; i < nix && r == IBID_OK; i++)
+        for (size_t j = 0; j < c[i].nopt && r == IBID_OK; j++) {
+            const option *o = &c[i].opt[j];
+            if (found && strcmp(o->form, best->form) == 0)
+                continue; /* seen in an earlier segment */
+            double f;
+            if ((r = nix == 1 ? prose_df(ix[0], &o->term, &f) : form_freq(ix, nix, o->form, o->flen, &f)) < 0)
+                break;
+            double cost = o->d - 0.5 * (double)o->p / (double)n - 0.3 * log10(1.0 + f);
+            if (!found || cost < bestcost - 1e-12 || (cost < bestcost + 1e-12 && strcmp(o->form, best->form) < 0)) {
+                bestcost = cost;
+                *best = *o;
+                found = 1;
+            }
+        }
+    free(c);
+    return r < 0 ? r : found;
 }
 
 static int is_upper(char ch) { return ch >= 'A' && ch <= 'Z'; }
@@ -241,10 +274,23 @@ static int is_syntax(const char *text, size_t len, size_t start, size_t end)
 int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size_t len,
                  ibid_buf *out, size_t *changed)
 {
+    return ibid_suggest_multi(&ix, 1, an, text, len, out, changed);
+}
+
+int ibid_suggest_multi(const ibid_index *const *ix, size_t nix, ibid_analyzer *an, const char *text,
+                       size_t len, ibid_buf *out, size_t *changed)
+{
     *changed = 0;
     ibid_buf res = {0};
     size_t copied = 0;
     int rc = IBID_OK;
+    ibid_term_info *stems = malloc(sizeof *stems * (nix ? nix : 1));
+    const ibid_term_info **skip = malloc(sizeof *skip * (nix ? nix : 1));
+    if (!stems || !skip) {
+        free(stems);
+        free(skip);
+        return IBID_ENOMEM;
+    }
     ibid_analyzer_reset(an, text, len);
     for (;;) {
         ibid_token t;
@@ -259,32 +305,36 @@ int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size
             utf8_chars(t.form, t.form_len) < IBID_SUGGEST_MIN_CHARS || t.start < copied ||
             t.end > len || t.end <= t.start || is_syntax(text, len, t.start, t.end))
             continue;
-        ibid_term_info ti, stem;
-        uint32_t v;
-        int stem_known = 0;
-        if ((r = ibid_index_lookup_form(ix, t.form, t.form_len, &ti, &v)) == 0)
-            stem_known = ibid_index_lookup(ix, t.term, t.term_len, &stem);
-        if (r < 0 || stem_known < 0) {
-            rc = r < 0 ? r : stem_known;
-            break;
+        int known = 0;
+        for (size_t i = 0; i < nix && !known && rc == IBID_OK; i++) {
+            ibid_term_info ti;
+            uint32_t v;
+            if ((r = ibid_index_lookup_form(ix[i], t.form, t.form_len, &ti, &v)) == 0)
+                r = ibid_index_lookup(ix[i], t.term, t.term_len, &stems[i]);
+            else
+                known = r == 1;
+            if (r < 0)
+                rc = r;
+            skip[i] = r == 1 ? &stems[i] : NULL;
         }
-        if (r == 1)
+        if (rc < 0)
+            break;
+        if (known)
             continue;
         /* copy the token: the analyzer's strings die at the next call */
         char w[IBID_MAX_TERM + 1];
         size_t wn = t.form_len < IBID_MAX_TERM ? t.form_len : IBID_MAX_TERM;
         memcpy(w, t.form, wn);
         uint32_t start = t.start, end = t.end;
-        cand c;
-        size_t bi = 0;
-        if ((r = best_candidate(ix, w, wn, stem_known ? &stem : NULL, &c, &bi)) < 0) {
+        option best;
+        if ((r = best_candidate(ix, nix, w, wn, skip, &best)) < 0) {
             rc = r;
             break;
         }
         if (r == 0)
             continue;
         if (ibid_buf_put(&res, text + copied, start - copied) < 0 ||
-            put_cased(&res, c.opt[bi].form, c.opt[bi].flen, text + start, end - start) < 0) {
+            put_cased(&res, best.form, best.flen, text + start, end - start) < 0) {
             rc = IBID_ENOMEM;
             break;
         }
@@ -292,6 +342,8 @@ int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size
         (*changed)++;
         /* the analyzer was not used by the lookups: its state is intact */
     }
+    free(stems);
+    free(skip);
     if (rc == IBID_OK && *changed) {
         if (ibid_buf_put(&res, text + copied, len - copied) < 0)
             rc = IBID_ENOMEM;

@@ -25,6 +25,14 @@ void ibid_eval_init(ibid_eval *ev, const ibid_index *ix, double k1, double b)
     ibid_bm25_init(&ev->bm, k1, b, ibid_index_passage_count(ix), ibid_index_avg_len(ix));
 }
 
+void ibid_eval_init_global(ibid_eval *ev, const ibid_index *ix, double k1, double b, uint32_t passages,
+                           double avg_len)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->ix = ix;
+    ibid_bm25_init(&ev->bm, k1, b, passages, avg_len);
+}
+
 void ibid_eval_free(ibid_eval *ev)
 {
     for (size_t i = 0; i < ev->ncursors; i++)

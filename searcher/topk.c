@@ -3,6 +3,7 @@
  */
 #include "topk.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "status.h"
@@ -12,6 +13,8 @@ int ibid_topk_init(ibid_topk *t, size_t k)
     t->n = 0;
     t->k = k;
     t->v = NULL;
+    t->seg = NULL;
+    t->unordered = 0;
     if (k == 0)
         return IBID_OK;
     if (k > SIZE_MAX / sizeof *t->v)
@@ -47,11 +50,25 @@ static void sift_down(ibid_hit *v, size_t n, size_t i)
     }
 }
 
+void ibid_topk_segment(ibid_topk *t, const ibid_segment_view *seg, int unordered)
+{
+    t->seg = seg;
+    t->unordered = unordered;
+}
+
 int ibid_topk_push(ibid_topk *t, double score, uint32_t pid)
 {
-    ibid_hit h = {score, pid};
     if (t->k == 0)
         return 0;
+    ibid_hit h = {score, pid, pid};
+    if (t->seg) {
+        if (t->seg->del && ibid_deletions_has(t->seg->del, pid))
+            return 0;
+        if (t->n == t->k && score < t->v[0].score)
+            return 0; /* the common refusal, before the key's lookup */
+        h.pid = t->seg->base + pid;
+        h.key = ibid_reader_key(t->seg, pid);
+    }
     if (t->n < t->k) {
         size_t i = t->n++;
         t->v[i] = h;
@@ -73,7 +90,12 @@ int ibid_topk_push(ibid_topk *t, double score, uint32_t pid)
     return 1;
 }
 
-double ibid_topk_threshold(const ibid_topk *t) { return ibid_topk_full(t) ? t->v[0].score : -1.0; }
+double ibid_topk_threshold(const ibid_topk *t)
+{
+    if (!ibid_topk_full(t))
+        return -1.0;
+    return t->unordered ? nextafter(t->v[0].score, -INFINITY) : t->v[0].score;
+}
 
 static int cmp_best_first(const void *a, const void *b)
 {
