@@ -30,6 +30,7 @@
 #include "index.h"
 #include "output.h"
 #include "peer_common.h"
+#include "reader.h"
 #include "search.h"
 #include "status.h"
 #include "topk.h"
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
 
     int rc = 2;
     FILE *times = NULL;
-    ibid_index *ix = NULL;
+    ibid_reader *ix = NULL; /* a standalone index or a manifest of segments (reader.h) */
     ibid_searcher *s = NULL;
     ibid_buf out = {0};
     ibid_topk top = {0};
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
     st.index_bytes = st.index_bytes_no_text = st.postings = -1;
 
     double o0 = peer_wall_now();
-    int r = ibid_index_open(index_path, &ix, err, sizeof err);
+    int r = ibid_reader_open(index_path, &ix, err, sizeof err);
     if (r != IBID_OK) {
         fprintf(stderr, "ibid_qbench: %s: %s\n", index_path, err[0] ? err : ibid_strerror(r));
         goto done;
@@ -113,10 +114,10 @@ int main(int argc, char **argv)
     o.limit = (size_t)k;
     o.format = IBID_OUT_TREC;
     o.batch = 1;
-    if (ibid_searcher_new(ix, &o, &ibid_diag_stderr, &s) != IBID_OK)
+    if (ibid_searcher_new_reader(ix, &o, &ibid_diag_stderr, &s) != IBID_OK)
         goto oom;
     st.load_wall_s = peer_wall_now() - o0; /* the open, reported as open_ms */
-    st.passages = ibid_index_passage_count(ix);
+    st.passages = ibid_reader_passage_count(ix);
     if (ibid_topk_init(&top, (size_t)k) != IBID_OK)
         goto oom;
     lat = malloc((qs.count * (size_t)repeat + 1) * sizeof *lat);
@@ -184,7 +185,7 @@ done:
     ibid_topk_free(&top);
     ibid_buf_free(&out);
     ibid_searcher_free(s);
-    ibid_index_close(ix);
+    ibid_reader_close(ix);
     peer_queries_free(&qs);
     return rc;
 }

@@ -73,7 +73,7 @@ cd "$ROOT"
 say "building ibid (Release) in $BUILD"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DIBID_TESTS=OFF -DIBID_INDEX_CORPUS=OFF >/dev/null
 cmake --build "$BUILD" -j2 --target ibid-index ibid-search >/dev/null
-LIBS="$(pkg-config --libs zlib libutf8proc libdeflate jansson) -lstemmer -lm"
+LIBS="$(pkg-config --libs zlib libutf8proc libdeflate jansson libxxhash) -lstemmer -lm"
 # shellcheck disable=SC2086
 cc -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
    -Icommon -Isearcher -Ibench/peers bench/ibid_qbench.c bench/peers/peer_common.c \
