@@ -25,8 +25,9 @@
  * Form-feed mode (real `pdftotext -layout` output of a PDF, for example one made by groff -ms;
  * tests/fixtures/pdf/book.txt), where the layout keeps indentation but may have no separator:
  *   - Printed page numbers: the first or last text line of a page that is a number ("7",
- *     "-7-", "- 7 -", "Page 7", "page 7 of 9"), or a running head with a number 3+ spaces from
- *     its text ("12      The Keepers", "The Keepers      13"), is a candidate.  A candidate is
+ *     "-7-", "- 7 -", "Page 7", "page 7 of 9"), or a running head of 2-4 parts 3+ spaces apart
+ *     of which one is such a number ("12      The Keepers", "Keepers    -2-    Orvenna"), is a
+ *     candidate.  A candidate is
  *     believed when its offset (number - counted page) is 0 or another page's candidate has the
  *     same offset; a believed line is dropped, as is any bare number line (as before).  Each
  *     page is cited by its believed number; a page without one counts on from the believed page
@@ -273,35 +274,33 @@ static int bare_page_number(const pt_line *l)
     return i == k ? v : 0;
 }
 
-/* A running head or foot with its page number 3+ spaces away from its text: "12   Title" or
-   "Title   13".  Returns the number or 0. */
+/* A running head or foot: two to four parts 3+ spaces apart, one of which (only one) is a page
+   number as bare_page_number reads it ("12      The Keepers", "The Keepers   -2-   Orvenna").
+   Returns the number or 0. */
 static int running_page_number(const pt_line *l)
 {
     size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
-    if (a >= b)
-        return 0;
-    const char *t = l->s + a;
-    size_t k = b - a, i = 0;
-    int v = digits_at(t, k, &i);
-    if (v && spaces_at(t, k, i) >= 3 && i + spaces_at(t, k, i) < k)
-        return v;
-    size_t j = k;
-    while (j > 0 && j > k - 5 && pt_isdigit((unsigned char)t[j - 1]))
-        j--;
-    if (j == k || k - j > 4 || j == 0)
-        return 0;
-    size_t sp = 0;
-    while (j > sp && (t[j - 1 - sp] == ' ' || t[j - 1 - sp] == '\t'))
-        sp++;
-    if (sp < 3 || sp == j)
-        return 0;
-    size_t q = j;
-    return digits_at(t, k, &q);
+    int found = 0, parts = 0;
+    while (a < b) {
+        size_t e = a;
+        while (e < b && !(spaces_at(l->s, b, e) >= 3))
+            e++;
+        pt_line part = {.s = l->s + a, .n = (unsigned)(e - a)};
+        int v = bare_page_number(&part);
+        if (v > 0) {
+            if (found)
+                return 0;
+            found = v;
+        }
+        parts++;
+        a = e + spaces_at(l->s, b, e);
+    }
+    return parts >= 2 && parts <= 4 ? found : 0;
 }
 
 typedef struct pn_cand {
     int page, value, offset;
-    size_t line;
+    size_t line, line2; /* the line with the number; the other end's line with it too, or SIZE_MAX */
 } pn_cand;
 
 static int cmp_int(const void *a, const void *b)
@@ -349,17 +348,21 @@ static int ff_page_numbers(pt_doc *doc)
             if (v != 0)
                 l->role = PT_PAGENUM; /* a bare number line is never text */
             if (v > 0 && !got) {
-                c[nc] = (pn_cand){p, v, v - p, ends[e]};
+                c[nc] = (pn_cand){p, v, v - p, ends[e], SIZE_MAX};
                 got = 1;
             }
         }
-        for (int e = 0; e < 2 && !got; e++) {
+        for (int e = 0; e < 2; e++) {
             if (e == 1 && last == first)
                 break;
+            if (doc->lines[ends[e]].role == PT_PAGENUM)
+                continue;
             int v = running_page_number(&doc->lines[ends[e]]);
-            if (v > 0) {
-                c[nc] = (pn_cand){p, v, v - p, ends[e]};
+            if (v > 0 && !got) {
+                c[nc] = (pn_cand){p, v, v - p, ends[e], SIZE_MAX};
                 got = 1;
+            } else if (v > 0 && v == c[nc].value) { /* "Keepers  -2-  Orvenna" ... "2" */
+                c[nc].line2 = ends[e];
             }
         }
         if (got) {
@@ -382,6 +385,8 @@ static int ff_page_numbers(pt_doc *doc)
         if (c[k].offset == 0 || shared) {
             doc->page_label[c[k].page] = c[k].value;
             doc->lines[c[k].line].role = PT_PAGENUM;
+            if (c[k].line2 != SIZE_MAX)
+                doc->lines[c[k].line2].role = PT_PAGENUM;
         }
     }
     /* pages without a believed number count on from the one before, or back from the next */

@@ -3,9 +3,10 @@
  * printed page numbers, footnote blocks and paragraphs as groff -ms PDFs come out of pdftotext)
  * and the reader's side (indexer/pdftotext.c: PDF detection, a missing pdftotext, a failing one).
  *
- * Fixtures: tests/fixtures/pdf/book.txt and book-n7.txt are real `pdftotext -layout -enc UTF-8`
- * output of tests/fixtures/pdf/book.ms made into PDFs by groff -ms and ps2pdf (book-n7 with
- * groff -n7, so that its pages are printed 7, 8, 9); tests/fixtures/pdf/README.md has the
+ * Fixtures: tests/fixtures/pdf/book.txt, book-n7.txt and book-heads.txt are real
+ * `pdftotext -layout -enc UTF-8` output of tests/fixtures/pdf/book.ms made into PDFs by groff -ms
+ * and ps2pdf (book-n7 with groff -n7, so that its pages are printed 7, 8, 9; book-heads with a
+ * three-part running head and the number in the footer); tests/fixtures/pdf/README.md has the
  * commands.  Line numbers in the comments are lines of book.txt.
  */
 #include <setjmp.h>
@@ -180,6 +181,39 @@ static void test_printed_page_numbers(void **state)
     assert_int_equal(find(&l, "Diary of the second keeper")->page, 9);
     for (size_t i = 0; i < l.n; i++)
         assert_null(strstr(l.v[i].text, "-8-"));
+    ibid_passages_free(&l);
+}
+
+/* book-heads.txt: groff with a three-part running head ("The Keepers   -2-   Orvenna") and the
+   page number in the footer too ("2"): both lines go, the pages are 1-3, the titles survive. */
+static void test_running_head_and_footer(void **state)
+{
+    (void)state;
+    ibid_passage_list l;
+    parse_fixture("book-heads.txt", &l);
+    assert_int_equal(l.n, 12);
+    assert_int_equal(find(&l, "The supply boat")->page, 1);
+    assert_int_equal(find(&l, "Interview with the keeper")->page, 1);
+    const ibid_passage *p = find(&l, "On the second page");
+    assert_int_equal(p->page, 2);
+    assert_string_equal(p->chapter, "2. The Long Watch");
+    assert_int_equal(find(&l, "The third page opens")->page, 3);
+    assert_int_equal(find(&l, "Diary of the second keeper")->page, 3);
+    for (size_t i = 0; i < l.n; i++) {
+        assert_null(strstr(l.v[i].text, "Keepers"));
+        assert_null(strstr(l.v[i].text, "Orvenna -"));
+    }
+    /* the same passages as book.txt otherwise */
+    ibid_passage_list b;
+    parse_fixture("book.txt", &b);
+    assert_int_equal(b.n, l.n);
+    for (size_t i = 0; i < l.n; i++) {
+        assert_string_equal(l.v[i].text, b.v[i].text);
+        assert_int_equal(l.v[i].page, b.v[i].page);
+        assert_int_equal(l.v[i].footnote, b.v[i].footnote);
+        assert_int_equal(l.v[i].ncites, b.v[i].ncites);
+    }
+    ibid_passages_free(&b);
     ibid_passages_free(&l);
 }
 
@@ -440,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_printed_page_numbers),
         cmocka_unit_test(test_unnumbered_pages_counted),
         cmocka_unit_test(test_running_heads),
+        cmocka_unit_test(test_running_head_and_footer),
         cmocka_unit_test(test_bare_numbers_that_are_text),
         cmocka_unit_test(test_indented_quotation),
         cmocka_unit_test(test_crlf_same),
