@@ -20,9 +20,8 @@
  * its rule D (precision .92, recall .90); the stricter proxy drops five of D's six false
  * starts (000:1220, 1340, 1433, 1609, 2100) and finds 001:1480.  Lengths count characters.
  * tests/unit/test_parse_pdftext.c measures it against ../shared/docs/paragraph-starts.tsv.
- * In form-feed mode (real pdftotext output, which keeps the indent) a line indented 2+ more than
- * the least indented body line of its page, starting like a sentence, also starts one, unless
- * the line before is indented too and ends no sentence (an indented quotation goes on).
+ * In form-feed mode (real pdftotext output, which keeps the indent) the rules are those of
+ * ff_starts_paragraph: the indent itself, or a short line before that ends a sentence.
  */
 #include "parse_pdftext_int.h"
 
@@ -140,20 +139,38 @@ static size_t first_word_chars(const char *s, size_t n)
     return chars(s, a, b);
 }
 
+/* Form-feed mode (real pdftotext output, which keeps indentation, so rule D's indentation proxy
+   does not apply): a line that starts like a sentence starts a paragraph when
+   - it is indented 2+ more than the least indented body line of its page, unless the line
+     before is indented too and ends no sentence (an indented quotation goes on); or
+   - the line before ends a sentence and is short: under 60 characters, or ending in two spaces,
+     or under 85% of its page's widest body line (a paragraph's last line; this also finds a
+     paragraph that starts a page alone, where nothing shows its indent). */
+static int ff_starts_paragraph(const pt_doc *doc, const pt_line *prev, const pt_line *cur)
+{
+    if (!starts_like_sentence(cur->s, cur->n))
+        return 0;
+    size_t ic = pt_indent(cur), ip = pt_indent(prev);
+    size_t mc = doc->page_indent[cur->page], mp = doc->page_indent[prev->page];
+    int cur_in = mc != SIZE_MAX && ic >= mc + 2, prev_in = mp != SIZE_MAX && ip >= mp + 2;
+    int prev_ends = pt_ends_sentence(prev->s, prev->n);
+    if (cur_in && (!prev_in || prev_ends))
+        return 1;
+    if (!prev_ends)
+        return 0;
+    size_t lp = pt_text_chars(prev->s, prev->n);
+    if (lp < 60 || (prev->n >= 2 && prev->s[prev->n - 1] == ' ' && prev->s[prev->n - 2] == ' '))
+        return 1;
+    size_t width = prev->page >= 0 && prev->page <= doc->npages && doc->page_width ? doc->page_width[prev->page] : 0;
+    return lp * 100 < width * 85;
+}
+
 int pt_starts_paragraph(const pt_doc *doc, size_t k)
 {
     const pt_line *prev = &doc->lines[doc->body[k - 1]];
     const pt_line *cur = &doc->lines[doc->body[k]];
-    if (doc->has_ff && doc->page_indent && starts_like_sentence(cur->s, cur->n)) {
-        /* real pdftotext output keeps the first-line indent: a line indented 2+ more than its
-           page's text starts a paragraph, unless it continues an indented block (a quotation)
-           that has not ended a sentence */
-        size_t ic = pt_indent(cur), ip = pt_indent(prev);
-        size_t mc = doc->page_indent[cur->page], mp = doc->page_indent[prev->page];
-        int cur_in = mc != SIZE_MAX && ic >= mc + 2, prev_in = mp != SIZE_MAX && ip >= mp + 2;
-        if (cur_in && (!prev_in || pt_ends_sentence(prev->s, prev->n)))
-            return 1;
-    }
+    if (doc->has_ff && doc->page_indent)
+        return ff_starts_paragraph(doc, prev, cur);
     if (!pt_ends_sentence(prev->s, prev->n) || !starts_like_sentence(cur->s, cur->n))
         return 0;
     /* the previous line is short: it ends a paragraph */

@@ -333,6 +333,34 @@ static void test_indented_quotation(void **state)
     ibid_passages_free(&l);
 }
 
+/* Form-feed mode has no indentation proxy (pdftotext kept the indent): a full-width line that
+   ends a sentence does not end the paragraph; a short last line does, which also finds a
+   paragraph that opens a page alone, with nothing to show its indent (as groff's pages do when
+   a page holds one line; the widths are those of book.txt). */
+static void test_short_last_line(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "       The first paragraph of the page tells of the tides and of the lamps that the keepers lit at\n"
+        "dusk, and of the long ladder to the lantern room, which every keeper climbed twice a night in winter.\n"
+        "Its last sentence is short and ends the paragraph here.\n"
+        "       A second paragraph closes the page, and its last line stops well short of the right\n"
+        "margin, as the last line of a paragraph does when it ends here.\n"
+        "\f                                     -2-\n"
+        "\n"
+        "\n"
+        "A closing paragraph alone on the next page.\n"
+        "\f";
+    ibid_passage_list l;
+    parse_text(text, sizeof text - 1, &l);
+    assert_int_equal(l.n, 3);
+    assert_non_null(strstr(l.v[0].text, "in winter. Its last sentence is short"));
+    assert_int_equal(l.v[1].page, 1);
+    assert_string_equal(l.v[2].text, "A closing paragraph alone on the next page.");
+    assert_int_equal(l.v[2].page, 2);
+    ibid_passages_free(&l);
+}
+
 /* CRLF line ends give the same passages. */
 static void test_crlf_same(void **state)
 {
@@ -477,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_running_head_and_footer),
         cmocka_unit_test(test_bare_numbers_that_are_text),
         cmocka_unit_test(test_indented_quotation),
+        cmocka_unit_test(test_short_last_line),
         cmocka_unit_test(test_crlf_same),
         cmocka_unit_test(test_random_form_feed_text),
         cmocka_unit_test(test_is_pdf),
