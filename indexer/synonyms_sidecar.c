@@ -3,7 +3,9 @@
  * sources (see synonyms_sidecar.h).
  *
  * The folders are the display paths of the sources up to their last '/', sorted and taken
- * once.  The files are copied byte for byte (ibid-search parses them), so nothing here knows
+ * once (an incremental ibid-index passes the live files of the whole new generation, not only
+ * its run's sources).  The sidecar is replaced with ibid_atomic_write (".NAME.tmp.PID", which the
+ * next ibid-index removes when a killed run left it).  The files are copied byte for byte (ibid-search parses them), so nothing here knows
  * the format.
  */
 #include "synonyms_sidecar.h"
@@ -15,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "buf.h"
 #include "status.h"
 
@@ -48,57 +51,6 @@ static int append(ibid_buf *out, const char *path, const ibid_diag *diag)
     fclose(f);
     if (rc == 1 && out->len && out->data[out->len - 1] != '\n' && ibid_buf_putc(out, '\n') < 0)
         rc = IBID_ENOMEM;
-    return rc;
-}
-
-/* Writes data to path through a temporary file in the same folder, fsynced, then renamed. */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-    ibid_buf tmp = {0};
-    if (ibid_buf_printf(&tmp, "%s.tmpXXXXXX", path) < 0)
-        return IBID_ENOMEM;
-    int fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        ibid_buf_free(&tmp);
-        return IBID_EIO;
-    }
-    /* mkstemp makes the file private (0600); the sidecar is as readable as the index (0644
-       less the umask), or another user who can search the index would lose its synonyms. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0644 & ~mask) != 0) {
-        close(fd);
-        unlink(tmp.data);
-        ibid_buf_free(&tmp);
-        return IBID_EIO;
-    }
-    int rc = IBID_OK;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = IBID_EIO;
-            break;
-        }
-        off += (size_t)w;
-    }
-    if (rc == IBID_OK && fsync(fd) != 0)
-        rc = IBID_EIO;
-    int saved = errno;
-    if (close(fd) != 0 && rc == IBID_OK) {
-        rc = IBID_EIO;
-        saved = errno;
-    }
-    if (rc == IBID_OK && rename(tmp.data, path) != 0) {
-        rc = IBID_EIO;
-        saved = errno;
-    }
-    if (rc != IBID_OK)
-        unlink(tmp.data);
-    ibid_buf_free(&tmp);
-    errno = saved;
     return rc;
 }
 
@@ -139,7 +91,7 @@ int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *
         if (ibid_buf_puts(&path, index_path) < 0 || ibid_buf_puts(&path, IBID_SYNONYMS_SIDECAR_SUFFIX) < 0)
             rc = IBID_ENOMEM;
         else
-            rc = write_atomic(path.data, out.data ? out.data : "", out.len);
+            rc = ibid_atomic_write(path.data, out.data ? out.data : "", out.len);
     }
     for (size_t i = 0; i < ndirs; i++)
         free(dirs[i]);

@@ -16,6 +16,7 @@
 #define IBID_SYNONYMS_SIDECAR_SUFFIX ".synonyms" /* = IBID_SYNONYMS_SIDECAR of synonyms.h */
 
 /* Writes index_path + ".synonyms": the ibid-synonyms.txt of every folder that holds a source
+   (sources: only the paths are read; an update passes every live file of the index)
    (each folder once, in path order), concatenated, each ending with a newline; an empty file
    when there is none (which tells ibid-search that this index has no synonyms).  Called after
    the index was written.  Returns IBID_OK, IBID_ENOMEM or IBID_EIO (errno says why; the old

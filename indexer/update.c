@@ -469,7 +469,8 @@ out:
     ibid_buf_free(&path);
 }
 
-/* Removes temporaries ".BASE.tmp.PID" of INDEX left in its folder by dead processes. */
+/* Removes temporaries ".BASE.tmp.PID" and ".BASE.synonyms.tmp.PID" of INDEX left in its folder by
+   dead processes. */
 static void remove_dead_temps(run *r)
 {
     char *dir = ibid_dir_of(r->o->index_path);
@@ -481,8 +482,10 @@ static void remove_dead_temps(run *r)
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         long pid;
+        const char *rest = e->d_name + 1 + blen;
         if (e->d_name[0] != '.' || strncmp(e->d_name + 1, base, blen) != 0 ||
-            strncmp(e->d_name + 1 + blen, ".tmp.", 5) != 0 || !is_temp(e->d_name, &pid) || pid_alive(pid))
+            (strncmp(rest, ".tmp.", 5) != 0 && strncmp(rest, IBID_SYNONYMS_SIDECAR_SUFFIX ".tmp.", 14) != 0) ||
+            !is_temp(e->d_name, &pid) || pid_alive(pid))
             continue;
         ibid_buf_clear(&path);
         if (ibid_buf_printf(&path, "%s/%s", dir, e->d_name) >= 0)

@@ -122,6 +122,16 @@ if [ "$(head -c 7 "$I")" != "IBIDIDX" ]; then
 fi
 check "no temporary files left" sh -c "! ls -a '$TMP' '$I.d' | grep -q '\\.tmp\\.'"
 
+# ---- the synonyms sidecar reflects every live file, not only this run's ----
+mkdir -p "$TMP/syn/a" "$TMP/syn/b"
+cp corpus/000_* corpus/ibid-synonyms.txt "$TMP/syn/a/"
+cp corpus/001_* "$TMP/syn/b/"
+"$IDX" -q -o "$TMP/syn.ibid" "$TMP/syn/a"
+"$IDX" -q -o "$TMP/syn.ibid" "$TMP/syn/b"
+check "an update over another folder keeps the first folder's synonyms" cmp -s "$TMP/syn.ibid.synonyms" corpus/ibid-synonyms.txt
+"$IDX" -q -o "$TMP/syn.ibid" --remove "$TMP/syn/a/000_b36bc166d576b6e2.txt"
+expect_eq "the synonyms go with the last file of their folder" "$(stat -c %s "$TMP/syn.ibid.synonyms")" 0
+
 # ---- a --memory budget gives the same index as none ----
 "$IDX" -q --full -o "$TMP/budget.ibid" --memory 1 corpus/
 "$IDX" -q --full -o "$TMP/nobudget.ibid" corpus/
