@@ -23,7 +23,7 @@
 #include "index_format.h"
 #include "status.h"
 
-static int write_all(int fd, const void *data, uint64_t len)
+int ibid_index_write_all(int fd, const void *data, uint64_t len)
 {
     const uint8_t *p = data;
     while (len) {
@@ -196,16 +196,16 @@ int ibid_index_file_write(const char *path, const ibid_section_out *secs, size_t
     if (fd >= 0) {
         static const uint8_t zeros[8];
         uint64_t pos = hlen;
-        rc = write_all(fd, h, hlen);
+        rc = ibid_index_write_all(fd, h, hlen);
         for (size_t i = 0; i < n && rc == IBID_OK; i++) {
             uint64_t pad = ((pos + 7) & ~(uint64_t)7) - pos;
-            rc = write_all(fd, zeros, pad);
+            rc = ibid_index_write_all(fd, zeros, pad);
             if (rc == IBID_OK)
-                rc = write_all(fd, secs[i].data, secs[i].len);
+                rc = ibid_index_write_all(fd, secs[i].data, secs[i].len);
             pos += pad + secs[i].len;
         }
         if (rc == IBID_OK)
-            rc = write_all(fd, zeros, total - pos);
+            rc = ibid_index_write_all(fd, zeros, total - pos);
         rc = close_and_rename(fd, rc, tmp, path, dir);
     }
     if (rc == IBID_OK && file_size)
@@ -236,7 +236,7 @@ struct ibid_index_stream {
 
 static int stream_flush(ibid_index_stream *s)
 {
-    int rc = write_all(s->fd, s->buf, s->blen);
+    int rc = ibid_index_write_all(s->fd, s->buf, s->blen);
     s->blen = 0;
     return rc;
 }
@@ -376,7 +376,7 @@ int ibid_index_stream_commit(ibid_index_stream *s, uint64_t *file_size)
         if (lseek(s->fd, 0, SEEK_SET) != 0)
             rc = IBID_EIO;
         else
-            rc = write_all(s->fd, s->h, s->hlen);
+            rc = ibid_index_write_all(s->fd, s->h, s->hlen);
     }
     rc = close_and_rename(s->fd, rc, s->tmp, s->path, s->dir);
     s->fd = -1;
@@ -404,4 +404,47 @@ void ibid_index_stream_abort(ibid_index_stream *s)
     free(s->dir);
     free(s->tmp);
     free(s);
+}
+
+int ibid_index_stream_scratch(const ibid_index_stream *s, int *fd)
+{
+    size_t n = strlen(s->tmp) + 16;
+    char *name = malloc(n);
+    if (!name)
+        return IBID_ENOMEM;
+    snprintf(name, n, "%s.sXXXXXX", s->tmp);
+    *fd = mkstemp(name);
+    int rc = *fd >= 0 ? IBID_OK : IBID_EIO;
+    if (rc == IBID_OK) {
+        int saved = errno;
+        unlink(name); /* open until closed, gone after */
+        errno = saved;
+    }
+    free(name);
+    return rc;
+}
+
+int ibid_index_stream_append_file(ibid_index_stream *s, int fd, uint64_t len)
+{
+    uint8_t *buf = malloc(STREAM_BUF);
+    if (!buf)
+        return IBID_ENOMEM;
+    int rc = IBID_OK;
+    uint64_t at = 0;
+    while (at < len && rc == IBID_OK) {
+        size_t want = len - at < STREAM_BUF ? (size_t)(len - at) : STREAM_BUF;
+        ssize_t got = pread(fd, buf, want, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got == 0)
+                errno = EIO; /* shorter than written */
+            rc = IBID_EIO;
+            break;
+        }
+        rc = ibid_index_stream_append(s, buf, (size_t)got);
+        at += (uint64_t)got;
+    }
+    free(buf);
+    return rc;
 }

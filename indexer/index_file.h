@@ -50,5 +50,16 @@ int ibid_index_stream_section(ibid_index_stream *s, uint32_t id, const void *dat
 int ibid_index_stream_commit(ibid_index_stream *s, uint64_t *file_size);
 /* Removes the temporary file and frees s (NULL is fine). */
 void ibid_index_stream_abort(ibid_index_stream *s);
+/* A scratch file for a section that another thread produces while the stream is busy with
+   another: an unlinked temporary file beside the stream's, open for reading and writing, in
+   *fd, which the caller writes (ibid_index_write_all), appends to its section with
+   ibid_index_stream_append_file and closes.  IBID_OK, IBID_ENOMEM or IBID_EIO. */
+int ibid_index_stream_scratch(const ibid_index_stream *s, int *fd);
+/* Appends the first len bytes of the file fd to the open section.  IBID_OK, IBID_ENOMEM or
+   IBID_EIO (a file shorter than len: errno EIO). */
+int ibid_index_stream_append_file(ibid_index_stream *s, int fd, uint64_t len);
+/* write(2) until all of data is written, retrying on EINTR.  IBID_OK or IBID_EIO (errno; a
+   write that writes nothing gives ENOSPC). */
+int ibid_index_write_all(int fd, const void *data, uint64_t len);
 
 #endif

@@ -28,7 +28,12 @@ typedef struct merge_ctx {
     uint32_t npass;          /* passages of the output */
     uint32_t *lens;          /* by output pid */
     ibid_index_stream *out;
+    int post_fd;             /* >= 0: ibid_merge_terms writes POSTINGS to this scratch file (it
+                                runs on a second thread while the store streams to out) */
+    _Atomic int stop;        /* set by the other thread after a failure: give up */
+    int terms_rc;            /* ibid_merge_terms' status when it ran on the second thread */
     /* filled by ibid_merge_terms */
+    uint64_t post_len;       /* bytes of POSTINGS */
     ibid_buf termidx, termdict, formlist, formidx, formdict;
     uint32_t nterms, nforms;
     uint64_t postings, occurrences;
@@ -41,9 +46,10 @@ typedef struct merge_ctx {
    with its inputs.  Advice only: errors are ignored. */
 void ibid_merge_release(const uint8_t *sec, uint64_t upto, uint64_t *done);
 
-/* Merges the inputs' term dictionaries and postings: streams the POSTINGS section to m->out and
-   fills the dictionary sections in m.  Needs m->spans, m->npass and m->lens.  Returns IBID_OK,
-   IBID_ENOMEM, IBID_EIO, IBID_ECORRUPT or IBID_ELIMIT. */
+/* Merges the inputs' term dictionaries and postings: streams the POSTINGS section to m->out (or
+   to m->post_fd) and fills the dictionary sections in m.  Needs m->spans, m->npass and m->lens,
+   which it only reads; touches nothing else of m but its own outputs.  Returns IBID_OK,
+   IBID_ENOMEM, IBID_EIO, IBID_ECORRUPT or IBID_ELIMIT (IBID_EINVAL when stopped). */
 int ibid_merge_terms(merge_ctx *m);
 
 #endif

@@ -24,6 +24,7 @@
  * they are sorted by text (an input whose form belongs to two different stems is corrupt) and
  * FORMDICT, FORMIDX and FORMLIST are written.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,7 @@ typedef struct tstate {
     size_t dcap, tcap, pcap, gpcap;
     ibid_postenc enc;
     ibid_buf list;
+    ibid_buf spillbuf;       /* POSTINGS bytes on their way to m->post_fd */
     ibid_buf fstr;           /* the kept forms' strings */
     form_rec *forms;
     size_t nforms, fcap;
@@ -278,6 +280,19 @@ static int take_posting(tstate *t, size_t k, size_t i, size_t *df, size_t *cf)
     return IBID_OK;
 }
 
+/* Buffered writes to the scratch file m->post_fd (all that is buffered when final). */
+static int spill(tstate *t, const void *data, size_t len, int final)
+{
+    if (len && ibid_buf_put(&t->spillbuf, data, len))
+        return IBID_ENOMEM;
+    if (t->spillbuf.len >= (1u << 20) || (final && t->spillbuf.len)) {
+        if (ibid_index_write_all(t->m->post_fd, t->spillbuf.data, t->spillbuf.len))
+            return IBID_EIO;
+        ibid_buf_clear(&t->spillbuf);
+    }
+    return IBID_OK;
+}
+
 static int put_entry_head(ibid_buf *d, const char *prev, size_t prevlen, const char *s, size_t len, int first)
 {
     size_t pre = 0;
@@ -373,7 +388,8 @@ static int merge_term(tstate *t, size_t nmem)
     rc = ibid_postings_encode_forms(&t->enc, t->docs, t->tfs, df, t->pos, (uint32_t)nv, m->lens, &t->list);
     if (rc)
         return rc;
-    if (ibid_index_stream_append(m->out, t->list.data, t->list.len))
+    if (m->post_fd < 0 ? ibid_index_stream_append(m->out, t->list.data, t->list.len) != IBID_OK
+                       : spill(t, t->list.data, t->list.len, 0) != IBID_OK)
         return IBID_EIO;
     t->post_bytes += t->list.len;
     if (put_entry_head(&m->termdict, t->prev, t->prevlen, w0->s, w0->len, first) ||
@@ -489,6 +505,7 @@ static void tstate_free(tstate *t)
     free(t->grp);
     ibid_postenc_free(&t->enc);
     ibid_buf_free(&t->list);
+    ibid_buf_free(&t->spillbuf);
     ibid_buf_free(&t->fstr);
     free(t->forms);
 }
@@ -512,9 +529,13 @@ int ibid_merge_terms(merge_ctx *m)
         t.w[i].ord = UINT32_MAX;
         rc = twalk_next(&t.w[i]);
     }
-    if (rc == IBID_OK && ibid_index_stream_begin(m->out, IBID_SEC_POSTINGS))
+    if (rc == IBID_OK && m->post_fd < 0 && ibid_index_stream_begin(m->out, IBID_SEC_POSTINGS))
         rc = IBID_EIO;
     while (rc == IBID_OK) {
+        if (atomic_load(&m->stop)) {
+            rc = IBID_EINVAL;
+            break;
+        }
         size_t nmem = 0;
         for (size_t i = 0; i < m->n; i++) {
             if (t.w[i].done)
@@ -535,8 +556,9 @@ int ibid_merge_terms(merge_ctx *m)
         for (size_t k = 0; k < nmem && rc == IBID_OK; k++)
             rc = twalk_next(&t.w[t.members[k]]);
     }
-    if (rc == IBID_OK && ibid_index_stream_end(m->out, NULL))
+    if (rc == IBID_OK && (m->post_fd < 0 ? ibid_index_stream_end(m->out, NULL) != IBID_OK : spill(&t, NULL, 0, 1) != IBID_OK))
         rc = IBID_EIO;
+    m->post_len = t.post_bytes;
     if (rc == IBID_OK) { /* the TERMIDX sentinel */
         uint8_t e[IBID_TERMIDX_ENTRY];
         if (m->termdict.len > UINT32_MAX || t.nforms > UINT32_MAX)

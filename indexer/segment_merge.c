@@ -19,6 +19,8 @@
 
 #include <errno.h>
 #include <libdeflate.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -131,6 +133,15 @@ static int plan(merge_ctx *m, const ibid_merge_input *in, live_file **files, siz
     }
     m->npass = (uint32_t)next;
     *nfiles = total;
+    /* the passage lengths, which the postings encoder needs from the start */
+    m->lens = malloc((m->npass ? m->npass : 1) * sizeof *m->lens);
+    if (!m->lens)
+        return IBID_ENOMEM;
+    for (size_t j = 0; j < total; j++) {
+        const merge_span *sp = &m->spans[(*files)[j].in][(*files)[j].fid];
+        for (uint32_t l = sp->lfirst; l < sp->lend; l++)
+            m->lens[sp->gfirst + (l - sp->lfirst)] = ibid_index_passage_len(m->ix[(*files)[j].in], l);
+    }
     return IBID_OK;
 }
 
@@ -372,8 +383,7 @@ static int copy_passage(pstate *s, size_t i, uint32_t lpid, uint32_t g)
     rc = ibid_store_add(&s->store, o->data, o->len);
     if (rc == IBID_OK)
         rc = drain_store(s, 0);
-    uint32_t plen = ibid_index_passage_len(ix, lpid);
-    s->m->lens[g] = plen;
+    uint32_t plen = s->m->lens[g];
     s->pmeta[g] = line << 2 | kind;
     if (line > s->max_line)
         s->max_line = line;
@@ -606,9 +616,8 @@ static int pstate_init(pstate *s, merge_ctx *m, int level)
     s->blocks = calloc(n, sizeof *s->blocks);
     s->wmap = calloc(n, sizeof *s->wmap);
     s->cmap = calloc(n, sizeof *s->cmap);
-    m->lens = malloc((m->npass ? m->npass : 1) * sizeof *m->lens);
     s->pmeta = malloc((m->npass ? m->npass : 1) * sizeof *s->pmeta);
-    if (!s->dec || !s->blocks || !s->wmap || !s->cmap || !m->lens || !s->pmeta)
+    if (!s->dec || !s->blocks || !s->wmap || !s->cmap || !s->pmeta)
         return IBID_ENOMEM;
     for (size_t i = 0; i < m->n; i++) {
         uint32_t nw = ibid_index_work_count(m->ix[i]), nc = ibid_index_chapter_count(m->ix[i]);
@@ -625,6 +634,47 @@ static int pstate_init(pstate *s, merge_ctx *m, int level)
     }
     s->store_open = 1;
     return IBID_OK;
+}
+
+static void *terms_thread(void *arg)
+{
+    merge_ctx *m = arg;
+    m->terms_rc = ibid_merge_terms(m);
+    return NULL;
+}
+
+/* Steps 2 and 3: one after the other into the output, or with threaded the terms on a second
+   thread into a scratch file (the store's compression and the postings' decoding and encoding
+   take about half the time each), appended as POSTINGS once both are done. */
+static int passages_and_terms(pstate *s, const live_file *files, size_t nfiles, int threaded)
+{
+    merge_ctx *m = s->m;
+    pthread_t th;
+    m->post_fd = -1;
+    if (threaded && ibid_index_stream_scratch(m->out, &m->post_fd) == IBID_OK &&
+        pthread_create(&th, NULL, terms_thread, m) != 0) {
+        close(m->post_fd);
+        m->post_fd = -1;
+    }
+    if (m->post_fd < 0) {
+        int rc = copy_passages(s, files, nfiles);
+        return rc == IBID_OK ? ibid_merge_terms(m) : rc;
+    }
+    int rc = copy_passages(s, files, nfiles);
+    if (rc != IBID_OK)
+        atomic_store(&m->stop, 1);
+    pthread_join(th, NULL);
+    if (rc == IBID_OK)
+        rc = m->terms_rc;
+    if (rc == IBID_OK && (ibid_index_stream_begin(m->out, IBID_SEC_POSTINGS) ||
+                          ibid_index_stream_append_file(m->out, m->post_fd, m->post_len) ||
+                          ibid_index_stream_end(m->out, NULL)))
+        rc = IBID_EIO;
+    int saved = errno;
+    close(m->post_fd);
+    errno = saved;
+    m->post_fd = -1;
+    return rc;
 }
 
 int ibid_segment_merge(const ibid_merge_input *in, size_t n, const char *out_path,
@@ -657,9 +707,7 @@ int ibid_segment_merge(const ibid_merge_input *in, size_t n, const char *out_pat
     if (rc == IBID_OK)
         rc = ibid_index_stream_open(out_path, IBID_SEC_COUNT, &m.out);
     if (rc == IBID_OK)
-        rc = copy_passages(&s, files, nfiles);
-    if (rc == IBID_OK)
-        rc = ibid_merge_terms(&m);
+        rc = passages_and_terms(&s, files, nfiles, o && o->threads >= 2);
     if (rc == IBID_OK)
         rc = small_sections(&s, files, nfiles, o ? o->segment_id : 0);
     uint64_t fsize = 0;

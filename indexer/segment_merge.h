@@ -13,7 +13,9 @@
  * Memory: the merge streams.  It holds the merged dictionaries (terms and forms with their
  * strings), 8 bytes per output passage (lengths and line/kind), the decoded postings of one
  * term at a time, one inflated store block per input and 1 MiB of write buffer; the postings
- * and the compressed store go to the output file as they are produced.
+ * and the compressed store go to the output file as they are produced, and the pages of the
+ * inputs' mappings are given back once read (Gutenberg, 104 MB in 4 segments: 35 MB of heap,
+ * 52 MB peak RSS, against 219 MB for a full build).
  *
  * Ownership: the inputs' indexes and deletion lists are borrowed and not kept.
  */
@@ -35,8 +37,12 @@ typedef struct ibid_merge_input {
 
 typedef struct ibid_merge_opts {
     int level;                 /* store compression level as ibid_build_opts; 0 = default 6 */
-    const ibid_diag *diag;     /* may be NULL */
+    const ibid_diag *diag;     /* may be NULL (nothing is reported today: every problem is an error) */
     uint64_t segment_id;       /* written into META (ibid_index_segment_id) */
+    int threads;               /* 2 or more: the postings are merged on a second thread while the
+                                  caller's thread copies and compresses the store (same bytes
+                                  either way; the postings then pass through an unlinked scratch
+                                  file beside the output); 0 or 1: one thread */
 } ibid_merge_opts;
 
 /* Merges the live passages of in[0..n) into one new segment file at out_path, written

@@ -228,9 +228,9 @@ static void same_index(const ibid_index *a, const ibid_index *b)
     same_passages(a, b);
 }
 
-static void merge_ok(const ibid_merge_input *in, size_t n, const char *out, uint64_t segment_id)
+static void merge_ok(const ibid_merge_input *in, size_t n, const char *out, uint64_t segment_id, int threads)
 {
-    ibid_merge_opts o = {.level = 0, .diag = NULL, .segment_id = segment_id};
+    ibid_merge_opts o = {.level = 0, .diag = NULL, .segment_id = segment_id, .threads = threads};
     ibid_build_stats st;
     memset(&st, 0, sizeof st);
     assert_int_equal(ibid_segment_merge(in, n, out, &o, &st), IBID_OK);
@@ -258,9 +258,14 @@ static void test_two_interleaved_segments(void **state)
     ibid_index *a = open_ix(p1), *b = open_ix(p2);
     ibid_merge_input in[2] = {{a, NULL, 0}, {b, NULL, 0}};
     snprintf(out, sizeof out, "%s/merged2.ibid", dir);
-    merge_ok(in, 2, out, 7);
+    merge_ok(in, 2, out, 7, 1);
     ibid_index *m = open_ix(out);
     assert_int_equal(ibid_index_segment_id(m), 7);
+    same_index(full, m);
+    ibid_index_close(m);
+    /* the same with the postings on a second thread */
+    merge_ok(in, 2, out, 7, 2);
+    m = open_ix(out);
     same_index(full, m);
     ibid_index_close(m);
     ibid_index_close(a);
@@ -283,7 +288,7 @@ static void test_three_segments_any_input_order(void **state)
         ix[i] = open_ix(p[i]);
     ibid_merge_input in[3] = {{ix[2], NULL, 0}, {ix[0], NULL, 0}, {ix[1], NULL, 0}};
     snprintf(out, sizeof out, "%s/merged3.ibid", dir);
-    merge_ok(in, 3, out, 0);
+    merge_ok(in, 3, out, 0, 2);
     ibid_index *m = open_ix(out);
     same_index(full, m);
     ibid_index_close(m);
@@ -313,7 +318,7 @@ static void test_deletions(void **state)
         del[k] = fi.first_passage + k;
     ibid_merge_input in[2] = {{a, del, fi.passage_count}, {b, NULL, 0}};
     snprintf(out, sizeof out, "%s/merged_del.ibid", dir);
-    merge_ok(in, 2, out, 0);
+    merge_ok(in, 2, out, 0, 2);
     ibid_index *m = open_ix(out);
     same_index(w, m);
     ibid_index_close(m);
@@ -346,7 +351,7 @@ static void test_copy_and_empty(void **state)
     char out[300];
     snprintf(out, sizeof out, "%s/copy.ibid", dir);
     ibid_merge_input in[1] = {{full, NULL, 0}};
-    merge_ok(in, 1, out, 3);
+    merge_ok(in, 1, out, 3, 1);
     ibid_index *m = open_ix(out);
     same_index(full, m);
     ibid_index_close(m);
@@ -358,7 +363,7 @@ static void test_copy_and_empty(void **state)
         all[k] = k;
     in[0].deleted = all;
     in[0].ndeleted = n;
-    merge_ok(in, 1, out, 0);
+    merge_ok(in, 1, out, 0, 2);
     m = open_ix(out);
     char err[200] = "";
     if (ibid_index_verify(m, err, sizeof err) != IBID_OK)
@@ -368,7 +373,7 @@ static void test_copy_and_empty(void **state)
     assert_int_equal(ibid_index_file_count(m), 0);
     ibid_index_close(m);
     free(all);
-    merge_ok(NULL, 0, out, 0); /* no inputs at all */
+    merge_ok(NULL, 0, out, 0, 1); /* no inputs at all */
     m = open_ix(out);
     assert_int_equal(ibid_index_verify(m, err, sizeof err), IBID_OK);
     ibid_index_close(m);
@@ -404,7 +409,7 @@ static void test_duplicate_path(void **state)
         all[k] = k;
     in[1].deleted = all;
     in[1].ndeleted = n;
-    merge_ok(in, 2, out, 0);
+    merge_ok(in, 2, out, 0, 1);
     ibid_index *m = open_ix(out);
     same_index(full, m);
     ibid_index_close(m);
@@ -439,6 +444,8 @@ static void test_corrupt_input(void **state)
     ibid_index *b = open_ix(bad);
     ibid_merge_input in[1] = {{b, NULL, 0}};
     assert_int_equal(ibid_segment_merge(in, 1, out, NULL, NULL), IBID_ECORRUPT);
+    ibid_merge_opts two = {.threads = 2};
+    assert_int_equal(ibid_segment_merge(in, 1, out, &two, NULL), IBID_ECORRUPT);
     char *old = fixture_slurp(out, &len);
     assert_string_equal(old, "previous");
     free(old);
@@ -459,6 +466,7 @@ static void test_corrupt_input(void **state)
     in[0].ix = b;
     int rc = ibid_segment_merge(in, 1, out, NULL, NULL);
     assert_int_equal(rc, IBID_ECORRUPT);
+    assert_int_equal(ibid_segment_merge(in, 1, out, &two, NULL), IBID_ECORRUPT);
     old = fixture_slurp(out, &len);
     assert_string_equal(old, "previous");
     free(old);
@@ -501,7 +509,8 @@ static void test_corrupt_anywhere(void **state)
         if (ibid_index_open(bad, &b, err, sizeof err) != IBID_OK)
             continue;
         ibid_merge_input in[1] = {{b, NULL, 0}};
-        int rc = ibid_segment_merge(in, 1, out, NULL, NULL);
+        ibid_merge_opts o = {.threads = 1 + (int)(k % 2)};
+        int rc = ibid_segment_merge(in, 1, out, &o, NULL);
         if (rc == IBID_OK) {
             ibid_index *m = open_ix(out);
             if (ibid_index_verify(m, err, sizeof err) != IBID_OK)
