@@ -35,7 +35,6 @@ static const char usage[] =
     "usage: ibid-index [-o INDEX] [options] PATH...\n"
     "       ibid-index --print-passages PATH...\n"
     "       ibid-index --check [INDEX]\n"
-    "\n"
     "       ibid-index [-o INDEX] --remove FILE... | --optimize\n"
     "\n"
     "Parse the texts under each PATH (files or folders, recursively) into passages -\n"
