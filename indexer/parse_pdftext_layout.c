@@ -33,14 +33,16 @@
  *     page is cited by its believed number; a page without one counts on from the believed page
  *     before it (or back from the one after, when that stays >= 1), else by its counted page.
  *   - Footnote blocks without a separator: the first body line of a page, from the top, that
- *     starts a definition - a number alone on its line (groff puts the raised number on a line
- *     of its own) or a number and text after a blank line - whose number comes next after the
- *     last definition (+1..+3) and stands glued to a word in the page's text above it (the
- *     marker), starts the block: it and every body line after it on the page are footnotes.
+ *     starts a definition - a number alone on its line (groff -ms puts the raised number on a
+ *     line of its own) or a number, an optional ".", and text after a blank line (groff -mm) -
+ *     whose number comes next after the last definition (+1..+3) and stands glued to a word or
+ *     closing punctuation in the page's text above it (the marker), starts the block: it and
+ *     every body line after it on the page are footnotes.
  *   - Titles may start anywhere on a page: a body line after a blank line (or first on its
  *     page), after a sentence end or at the file start, shaped like a title (above, or a
- *     section number "2." / "2.1" then a capital), and followed by a blank line or by a line
- *     indented 2+ more (a paragraph's first line).  Such titles are not joined to the next line.
+ *     section number "2." / "2.1" then a capital), and, unless numbered, followed by a blank
+ *     line or by a line indented 2+ more (a paragraph's first line).  Such titles are not joined
+ *     to the next line.
  */
 #include "parse_pdftext_int.h"
 
@@ -420,7 +422,8 @@ static int ff_page_numbers(pt_doc *doc)
 }
 
 /* A footnote definition's number at the start of l: a number alone on the line (*alone = 1),
-   or a number, spaces and text (*alone = 0), indented at most 8; 0 if neither. */
+   or a number, an optional ".", spaces and text (*alone = 0), indented at most 8; 0 if
+   neither. */
 static int ff_def_number(const pt_line *l, int *alone)
 {
     size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
@@ -436,6 +439,8 @@ static int ff_def_number(const pt_line *l, int *alone)
         *alone = 1;
         return v;
     }
+    if (l->s[i] == '.' && i + 1 < b) /* "1.   Text" (groff -mm) */
+        i++;
     if (!pt_isspace((unsigned char)l->s[i]))
         return 0;
     while (i < b && pt_isspace((unsigned char)l->s[i]))
@@ -446,13 +451,15 @@ static int ff_def_number(const pt_line *l, int *alone)
     return v;
 }
 
-/* Does s[0..n) hold the number v glued after a character that is neither space nor digit, and
-   not followed by a digit (a footnote marker such as "it.4" or "tower4 ")? */
+/* Does s[0..n) hold the number v glued to a letter, closing punctuation or a non-ASCII
+   character (a closing quote), and not followed by a digit: a footnote marker such as "it.4"
+   or "tower4 " - not "(4)" or "p-4"? */
 static int has_glued_number(const char *s, size_t n, int v)
 {
     for (size_t j = 1; j < n; j++) {
-        if (!pt_isdigit((unsigned char)s[j]) || pt_isdigit((unsigned char)s[j - 1]) ||
-            pt_isspace((unsigned char)s[j - 1]))
+        unsigned char c = (unsigned char)s[j - 1];
+        if (!pt_isdigit((unsigned char)s[j]) || pt_isdigit(c) ||
+            !(pt_isalpha(c) || c >= 0x80 || strchr(".,;:!?\"')]", c)))
             continue;
         size_t e = j;
         int x = 0;
@@ -657,8 +664,8 @@ static int add_title(pt_doc *doc, size_t first, size_t last)
     return IBID_OK;
 }
 
-/* Form-feed mode: the shape of a title line - title_first_line_ok, or a section number
-   ("2.", "2.1") then a capital - and not ending in ",". */
+/* Form-feed mode: the shape of a title line: 1 for title_first_line_ok, 2 for a section number
+   ("2.", "2.1") then a capital; not ending in ",".  0 for neither. */
 static int ff_title_shape(const pt_line *l)
 {
     size_t a, b;
@@ -667,6 +674,7 @@ static int ff_title_shape(const pt_line *l)
         return 0;
     if (title_first_line_ok(l))
         return 1;
+    /* numbered: 2 */
     size_t i = a;
     if (!pt_isdigit((unsigned char)l->s[i]))
         return 0;
@@ -679,7 +687,7 @@ static int ff_title_shape(const pt_line *l)
     if (i >= b || !pt_isupper((unsigned char)l->s[i]) || pt_text_chars(l->s, l->n) >= 60)
         return 0;
     char c = l->s[b - 1];
-    return c != '.' && c != ';' && c != '"' && !pt_isdigit((unsigned char)c);
+    return c != '.' && c != ';' && c != '"' && !pt_isdigit((unsigned char)c) ? 2 : 0;
 }
 
 /* Form-feed mode: is body line i (the first body line of its page when first) a title? */
@@ -688,11 +696,12 @@ static int ff_title(const pt_doc *doc, size_t i, int first, size_t prev_body)
     const pt_line *l = &doc->lines[i];
     if (!first && !(i > 0 && is_blank(&doc->lines[i - 1])))
         return 0;
-    if (!ff_title_shape(l))
+    int shape = ff_title_shape(l);
+    if (!shape)
         return 0;
     if (prev_body != SIZE_MAX && !pt_ends_sentence(doc->lines[prev_body].s, doc->lines[prev_body].n))
         return 0;
-    if (i + 1 >= doc->nlines)
+    if (i + 1 >= doc->nlines || shape == 2) /* a numbered heading needs no more (groff -mm) */
         return 1;
     const pt_line *m = &doc->lines[i + 1];
     return m->page != l->page || is_blank(m) || m->role == PT_PAGENUM ||

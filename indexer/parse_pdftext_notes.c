@@ -19,8 +19,9 @@
  *     (003:1327 could be 64 or 65; 001:1352 could be any of 52-55: the guide knows it is 53
  *     only from 002, another file).
  *   - Every other line continues the unit before it.
- * In form-feed mode (real pdftotext output) a definition may be indented up to 8, and its
- * number may stand alone on its line with the text on the lines after it (groff -ms).
+ * In form-feed mode (real pdftotext output) a definition may be indented up to 8, its number
+ * may stand alone on its line with the text on the lines after it (groff -ms), and it may be
+ * followed by a full stop ("1.   Text", groff -mm).
  */
 #include "parse_pdftext_int.h"
 
@@ -98,6 +99,15 @@ static int def_number(const pt_line *l, size_t *skip, int ff)
         if (d > i && d - i <= 3 && d == b && v > 0) {
             *skip = n;
             return v;
+        }
+        if (d > i && d - i <= 3 && d + 1 < b && s[d] == '.' && pt_isspace((unsigned char)s[d + 1])) {
+            size_t t = d + 1; /* "1.   Text" (groff -mm) */
+            while (t < b && pt_isspace((unsigned char)s[t]))
+                t++;
+            if (v > 0 && !pt_isdigit((unsigned char)s[t])) {
+                *skip = t;
+                return v;
+            }
         }
     } else if (i < n && s[i] == ' ') {
         i++;

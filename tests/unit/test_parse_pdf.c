@@ -6,8 +6,8 @@
  * Fixtures: tests/fixtures/pdf/book.txt, book-n7.txt and book-heads.txt are real
  * `pdftotext -layout -enc UTF-8` output of tests/fixtures/pdf/book.ms made into PDFs by groff -ms
  * and ps2pdf (book-n7 with groff -n7, so that its pages are printed 7, 8, 9; book-heads with a
- * three-part running head and the number in the footer); tests/fixtures/pdf/README.md has the
- * commands.  Line numbers in the comments are lines of book.txt.
+ * three-part running head and the number in the footer), and notes-mm.txt of notes.mm (groff
+ * -mm); tests/fixtures/pdf/README.md has the commands.  Line numbers in the comments are lines of book.txt.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -214,6 +214,34 @@ static void test_running_head_and_footer(void **state)
         assert_int_equal(l.v[i].ncites, b.v[i].ncites);
     }
     ibid_passages_free(&b);
+    ibid_passages_free(&l);
+}
+
+/* notes-mm.txt (groff -mm): numbered headings followed by an unindented paragraph, and
+   definitions as "1.   Text" after a blank line. */
+static void test_groff_mm(void **state)
+{
+    (void)state;
+    ibid_passage_list l;
+    parse_fixture("notes-mm.txt", &l);
+    assert_int_equal(count_kind(&l, IBID_KIND_PARAGRAPH), 3);
+    assert_int_equal(count_kind(&l, IBID_KIND_FOOTNOTE), 3);
+    const ibid_passage *p = find(&l, "The supply boat reached Orvenna");
+    assert_string_equal(p->chapter, "1. Arrival on the Island");
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->ncites, 1);
+    assert_string_equal(p->cites[0].text, "Harbour log of Orvenna, volume two, entry for the ninth of March.");
+    p = find(&l, "Nobody on the mainland");
+    assert_int_equal(p->ncites, 1);
+    assert_int_equal(p->cites[0].footnote, 2);
+    p = find(&l, "On the second page");
+    assert_string_equal(p->chapter, "2. The Long Watch");
+    assert_int_equal(p->page, 2);
+    assert_string_equal(p->cites[0].text, "Orchard accounts, ledger four.");
+    p = find(&l, "Orchard accounts");
+    assert_int_equal(p->kind, IBID_KIND_FOOTNOTE);
+    assert_int_equal(p->footnote, 3);
+    assert_int_equal(p->page, 2);
     ibid_passages_free(&l);
 }
 
@@ -503,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_unnumbered_pages_counted),
         cmocka_unit_test(test_running_heads),
         cmocka_unit_test(test_running_head_and_footer),
+        cmocka_unit_test(test_groff_mm),
         cmocka_unit_test(test_bare_numbers_that_are_text),
         cmocka_unit_test(test_indented_quotation),
         cmocka_unit_test(test_short_last_line),
