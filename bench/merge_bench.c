@@ -5,7 +5,7 @@
  *   merge_bench build OUT K/M PATH...   build the files of PATH (files or folders, walked as
  *                                       ibid-index does) whose rank in path order is K modulo M
  *                                       (0/1 = all of them) into the segment OUT
- *   merge_bench merge OUT IN...         merge the segments IN into OUT
+ *   merge_bench merge [-tN] OUT IN...   merge the segments IN into OUT (-t2: opts.threads = 2)
  *   merge_bench compare A B             1 when A and B hold the same bytes in every section
  *                                       (META's segment id aside), else 0
  *
@@ -19,7 +19,7 @@
  * Gutenberg in 4 interleaved segments, merged, compared with a full build:
  *   for k in 0 1 2 3; do ./merge_bench build /tmp/g$k.ibid $k/4 ../shared/bench/gutenberg; done
  *   ./merge_bench build /tmp/gfull.ibid 0/1 ../shared/bench/gutenberg
- *   ./merge_bench merge /tmp/gm.ibid /tmp/g0.ibid /tmp/g1.ibid /tmp/g2.ibid /tmp/g3.ibid
+ *   ./merge_bench merge -t2 /tmp/gm.ibid /tmp/g0.ibid /tmp/g1.ibid /tmp/g2.ibid /tmp/g3.ibid
  *   ./merge_bench compare /tmp/gfull.ibid /tmp/gm.ibid
  */
 #include <pthread.h>
@@ -126,7 +126,7 @@ static int build(const char *out, const char *sel, char **paths, int npaths)
     return 0;
 }
 
-static int merge(const char *out, char **ins, int n)
+static int merge(const char *out, char **ins, int n, int threads)
 {
     double w0 = now(0), c0 = now(1);
     ibid_index **ix = calloc((size_t)n, sizeof *ix);
@@ -144,7 +144,8 @@ static int merge(const char *out, char **ins, int n)
     ibid_build_stats st;
     memset(&st, 0, sizeof st);
     if (rc == IBID_OK) {
-        rc = ibid_segment_merge(in, (size_t)n, out, NULL, &st);
+        ibid_merge_opts o = {.level = 0, .diag = NULL, .segment_id = 0, .threads = threads};
+        rc = ibid_segment_merge(in, (size_t)n, out, &o, &st);
         if (rc)
             fprintf(stderr, "merge_bench: merge: %s\n", ibid_strerror(rc));
     }
@@ -194,10 +195,12 @@ int main(int argc, char **argv)
         pthread_detach(th);
     if (argc >= 5 && strcmp(argv[1], "build") == 0)
         return build(argv[2], argv[3], argv + 4, argc - 4);
+    if (argc >= 5 && strcmp(argv[1], "merge") == 0 && strncmp(argv[2], "-t", 2) == 0)
+        return merge(argv[3], argv + 4, argc - 4, atoi(argv[2] + 2));
     if (argc >= 4 && strcmp(argv[1], "merge") == 0)
-        return merge(argv[2], argv + 3, argc - 3);
+        return merge(argv[2], argv + 3, argc - 3, 1);
     if (argc == 4 && strcmp(argv[1], "compare") == 0)
         return compare(argv[2], argv[3]);
-    fprintf(stderr, "usage: merge_bench build OUT K/M PATH... | merge OUT IN... | compare A B\n");
+    fprintf(stderr, "usage: merge_bench build OUT K/M PATH... | merge [-tN] OUT IN... | compare A B\n");
     return 2;
 }

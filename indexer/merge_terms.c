@@ -320,24 +320,38 @@ static int merge_term(tstate *t, size_t nmem)
             rc = settle(t, i);
     }
     while (rc == IBID_OK) {
+        /* the input with the smallest output pid, and the next smallest among the others: the
+           best one's postings are taken while they stay below it (a file's run at a time) */
         size_t best = SIZE_MAX;
+        uint32_t bound = IBID_NO_DOC;
         for (size_t k = 0; k < nmem; k++) {
-            size_t i = t->members[k];
-            if (t->gdoc[i] != IBID_NO_DOC && (best == SIZE_MAX || t->gdoc[i] < t->gdoc[t->members[best]]))
+            uint32_t g = t->gdoc[t->members[k]];
+            if (g == IBID_NO_DOC)
+                continue;
+            if (best == SIZE_MAX || g < t->gdoc[t->members[best]]) {
+                if (best != SIZE_MAX)
+                    bound = t->gdoc[t->members[best]];
                 best = k;
+            } else if (g < bound) {
+                bound = g;
+            }
         }
         if (best == SIZE_MAX)
             break;
         size_t i = t->members[best];
-        if (df && t->gdoc[i] <= t->docs[df - 1]) {
-            rc = IBID_ECORRUPT; /* two inputs claim one output passage: cannot happen */
-            break;
+        while (rc == IBID_OK && t->gdoc[i] < bound) {
+            if (df && t->gdoc[i] <= t->docs[df - 1]) {
+                rc = IBID_ECORRUPT; /* two inputs claim one output passage: cannot happen */
+                break;
+            }
+            rc = take_posting(t, best, i, &df, &cf);
+            if (rc == IBID_OK)
+                rc = ibid_postings_next(t->cur[i]);
+            if (rc == IBID_OK)
+                rc = settle(t, i);
         }
-        rc = take_posting(t, best, i, &df, &cf);
-        if (rc == IBID_OK)
-            rc = ibid_postings_next(t->cur[i]);
-        if (rc == IBID_OK)
-            rc = settle(t, i);
+        if (rc == IBID_OK && t->gdoc[i] == bound && bound != IBID_NO_DOC)
+            rc = IBID_ECORRUPT; /* the same output pid from two inputs: cannot happen */
     }
     for (size_t k = 0; k < nmem; k++) {
         size_t i = t->members[k];

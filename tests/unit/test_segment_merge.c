@@ -299,6 +299,31 @@ static void test_three_segments_any_input_order(void **state)
     unlink(out);
 }
 
+/* One segment per file, given in reverse order, merged in one go. */
+static void test_one_segment_per_file(void **state)
+{
+    (void)state;
+    char p[5][300], out[300], name[32];
+    ibid_index *ix[5];
+    ibid_merge_input in[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof name, "f%d.ibid", i);
+        build_subset(name, 1u << i, p[i], sizeof p[i]);
+        ix[i] = open_ix(p[i]);
+        in[4 - i] = (ibid_merge_input){ix[i], NULL, 0};
+    }
+    snprintf(out, sizeof out, "%s/merged5.ibid", dir);
+    merge_ok(in, 5, out, 0, 2);
+    ibid_index *m = open_ix(out);
+    same_index(full, m);
+    ibid_index_close(m);
+    for (int i = 0; i < 5; i++) {
+        ibid_index_close(ix[i]);
+        unlink(p[i]);
+    }
+    unlink(out);
+}
+
 /* Deleting file 2 (corpus/002_...) from the first segment equals building without it. */
 static void test_deletions(void **state)
 {
@@ -560,6 +585,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_interleaved_segments),
         cmocka_unit_test(test_three_segments_any_input_order),
+        cmocka_unit_test(test_one_segment_per_file),
         cmocka_unit_test(test_deletions),
         cmocka_unit_test(test_copy_and_empty),
         cmocka_unit_test(test_duplicate_path),
