@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -523,6 +525,87 @@ static void test_random_form_feed_text(void **state)
     }
 }
 
+/* A stand-in pdftotext (a shell script first on PATH) that writes big outputs, fails or is
+   killed: the pipes are drained without deadlock, the reasons are right, no child is left. */
+static char fake_dir[64];
+
+static void install_fake(const char *script)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/pdftotext", fake_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n%s\n", script);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(path, 0755), 0);
+}
+
+static int run_fake(const char *script, uint64_t max_len, char **text, size_t *len, char *why, size_t whysize)
+{
+    snprintf(fake_dir, sizeof fake_dir, "/tmp/ibid-test-pdf-XXXXXX");
+    assert_non_null(mkdtemp(fake_dir));
+    install_fake(script);
+    const char *old = getenv("PATH");
+    char *saved = old ? strdup(old) : NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s:%s", fake_dir, saved ? saved : "/usr/bin:/bin");
+    assert_int_equal(setenv("PATH", path, 1), 0);
+    int rc = ibid_pdftotext("x.pdf", max_len, text, len, why, whysize);
+    if (saved)
+        assert_int_equal(setenv("PATH", saved, 1), 0);
+    free(saved);
+    char file[128];
+    snprintf(file, sizeof file, "%s/pdftotext", fake_dir);
+    assert_int_equal(unlink(file), 0);
+    assert_int_equal(rmdir(fake_dir), 0);
+    /* every child was waited for */
+    errno = 0;
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+    return rc;
+}
+
+static void test_pdftotext_pipes(void **state)
+{
+    (void)state;
+    char *text = NULL, why[256];
+    size_t len = 0;
+    /* 2 MB of text and 300 KB of warnings, interleaved: both pipes must be read together */
+    int rc = run_fake("i=0; while [ $i -lt 300 ]; do head -c 7000 /dev/zero | tr '\\0' a; echo; "
+                      "head -c 1000 /dev/zero | tr '\\0' w >&2; echo >&2; i=$((i+1)); done; echo last warning >&2; exit 0",
+                      IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_OK);
+    assert_int_equal(len, 300 * 7001);
+    assert_int_equal(text[0], 'a');
+    assert_int_equal(text[len], '\0');
+    free(text);
+    /* its arguments: -layout -enc UTF-8 FILE - */
+    rc = run_fake("printf '%s|' \"$@\"", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_OK);
+    assert_string_equal(text, "-layout|-enc|UTF-8|x.pdf|-|");
+    free(text);
+    /* stdin is /dev/null: reading it ends at once */
+    rc = run_fake("cat; echo done", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_OK);
+    assert_string_equal(text, "done\n");
+    free(text);
+    /* a nonzero exit: the reason is its last stderr line */
+    rc = run_fake("echo some text; echo 'Syntax Error: first' >&2; echo 'Syntax Error: Couldn'\\''t read xref table' >&2; exit 3",
+                  IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_EIO);
+    assert_null(text);
+    assert_string_equal(why, "pdftotext failed (exit status 3): Syntax Error: Couldn't read xref table");
+    /* killed by a signal */
+    rc = run_fake("kill -9 $$", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_EIO);
+    assert_string_equal(why, "pdftotext failed (killed by signal 9)");
+    /* more text than allowed: ELIMIT, and the child (which would write forever) is stopped */
+    rc = run_fake("exec cat /dev/zero", 1 << 20, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_ELIMIT);
+    assert_null(text);
+    assert_non_null(strstr(why, "larger than 1048576 bytes"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_is_pdf),
         cmocka_unit_test(test_pdftotext_missing),
         cmocka_unit_test(test_pdftotext_fails),
+        cmocka_unit_test(test_pdftotext_pipes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
