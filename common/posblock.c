@@ -41,6 +41,12 @@ static void put_zeros(bitw *w, unsigned n)
     put(w, 0, n);
 }
 
+/* Bits of a truncated binary code over [0, r), r >= 1: ceil(log2 r) (0 for r = 1). */
+static inline unsigned tb_width(uint64_t r)
+{
+    return r <= 1 ? 0u : 64u - (unsigned)__builtin_clzll(r - 1);
+}
+
 static uint64_t rank_cost_unary(const uint8_t *ranks, size_t m, uint32_t nforms)
 {
     uint64_t c = 0;
@@ -71,7 +77,20 @@ size_t ibid_posblock_encode(const uint32_t *tf, const uint32_t *len, size_t n, c
         uint32_t mask = (uint32_t)((1ull << k) - 1);
         for (uint32_t j = 0; j < tf[i]; j++, at++) {
             uint32_t g = gaps[at], q = g >> k;
-            if (q < IBID_RICE_ESCAPE) {
+            if (tf[i] == 1) {
+                /* truncated binary over [0, len]: symbol len is the escape */
+                uint64_t r = (uint64_t)len[i] + 1, sym = g < len[i] ? g : len[i];
+                unsigned b = tb_width(r);
+                uint64_t u = (1ull << b) - r;
+                if (sym < u) {
+                    put(&w, sym, b - 1);
+                } else {
+                    put(&w, (sym + u) >> 1, b - 1);
+                    put(&w, (sym + u) & 1, 1);
+                }
+                if (sym == len[i])
+                    put(&w, g, 32);
+            } else if (q < IBID_RICE_ESCAPE) {
                 put(&w, 1ull << q, q + 1);
                 put(&w, g & mask, k);
             } else {
@@ -168,6 +187,52 @@ static int64_t take_rank(bitr *r, uint32_t nforms)
     return rank;
 }
 
+/* The position of a posting with tf 1: truncated binary over [0, len], len escaping to 32 bits;
+   -1 when malformed. */
+static int64_t take_alone(bitr *r, uint32_t len)
+{
+    uint64_t rr = (uint64_t)len + 1;
+    unsigned b = tb_width(rr);
+    uint64_t u = (1ull << b) - rr;
+    int64_t x = b ? take(r, b - 1) : 0;
+    if (x < 0)
+        return -1;
+    uint64_t g = (uint64_t)x;
+    if (g >= u) {
+        int64_t y = take(r, 1);
+        if (y < 0)
+            return -1;
+        g = ((g << 1) | (uint64_t)y) - u;
+    }
+    if (g > len)
+        return -1;
+    if (g < len)
+        return (int64_t)g;
+    int64_t v = take(r, 32); /* the escape: the position in 32 bits, never below len */
+    return v < 0 || (uint64_t)v < len ? -1 : v;
+}
+
+/* A gap in Rice with parameter k (escape as rice.h); -1 when malformed. */
+static inline int64_t take_gap(bitr *r, unsigned k)
+{
+    uint64_t x = window(r);
+    unsigned q = x ? (unsigned)__builtin_ctzll(x) : r->bits;
+    if (q >= IBID_RICE_ESCAPE) {
+        if (r->bits < IBID_RICE_ESCAPE)
+            return -1;
+        drop(r, IBID_RICE_ESCAPE);
+        return take(r, 32);
+    }
+    if (q >= r->bits)
+        return -1; /* no terminating one bit */
+    drop(r, q + 1);
+    int64_t low = take(r, k);
+    if (low < 0)
+        return -1;
+    uint64_t g = (uint64_t)q << k | (uint64_t)low;
+    return g > UINT32_MAX ? -1 : (int64_t)g;
+}
+
 size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t *tf, const uint32_t *len,
                             size_t n, const uint8_t *rank_var, uint32_t nforms, uint32_t *pos, uint32_t *var)
 {
@@ -189,27 +254,10 @@ size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t
         for (uint32_t j = 0; j < tf[i]; j++, at++) {
             if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
                 refill(&r);
-            uint64_t x = window(&r);
-            unsigned q = x ? (unsigned)__builtin_ctzll(x) : r.bits;
-            uint64_t g;
-            if (q >= IBID_RICE_ESCAPE) {
-                if (r.bits < IBID_RICE_ESCAPE)
-                    return 0;
-                drop(&r, IBID_RICE_ESCAPE);
-                int64_t v = take(&r, 32);
-                if (v < 0)
-                    return 0;
-                g = (uint64_t)v;
-            } else {
-                if (q >= r.bits)
-                    return 0; /* no terminating one bit */
-                drop(&r, q + 1);
-                int64_t low = take(&r, k);
-                if (low < 0)
-                    return 0;
-                g = (uint64_t)q << k | (uint64_t)low;
-            }
-            prev += g;
+            int64_t g = tf[i] == 1 ? take_alone(&r, len[i]) : take_gap(&r, k);
+            if (g < 0)
+                return 0;
+            prev += (uint64_t)g;
             if (prev > UINT32_MAX)
                 return 0;
             pos[at] = (uint32_t)prev;

@@ -9,13 +9,18 @@
  *
  *   [nforms > 1: 2 bits variant mode: 0 = every rank is 0 (no rank bits follow),
  *                1 = truncated unary ranks, 2 = ranks in vbits = width(nforms - 1) bits]
- *   per posting, per position j: the gap p_j - p_{j-1} (p_{-1} = 0) as a Rice code with
+ *   per posting, per position j: with tf = 1, the position in a truncated binary code over
+ *   [0, len] (len + 1 symbols; symbol len escapes to the position in 32 bits, for a position
+ *   >= len); with tf > 1, the gap p_j - p_{j-1} (p_{-1} = 0) as a Rice code with
  *   k = ibid_posblock_k(len, tf), escape as rice.h; then, in modes 1 and 2, the rank
  *
  * The Rice parameter is derived, never stored: tf positions spread over len tokens are about
  * len / (tf + 1) apart, so k = floor(log2(len / (tf + 1))) fits each posting on its own
  * (a block mixing one-line and thousand-word passages no longer pays the long ones' width on
- * every value).  Truncated unary rank r: r zero bits and a one bit, rank nforms - 1 without the
+ * every value).  A lone position is close to uniform over the passage, which the truncated
+ * binary code fits within a bit (Gutenberg: 0.5 MB less than Rice).  Truncated binary code of v over r
+ * symbols, b = ceil(log2 r), u = 2^b - r: v < u is v in b - 1 bits; else w = v + u is w >> 1 in
+ * b - 1 bits, then w & 1.  Truncated unary rank r: r zero bits and a one bit, rank nforms - 1 without the
  * one bit.  The encoder picks the cheapest of the three modes per block.
  *
  * No allocation.  The encoder needs IBID_POSBLOCK_MAX_BYTES(m) bytes of room for m values.  The
@@ -28,9 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bound for m values: 2 mode bits, at most 56 bits a gap and 8 a rank (the encoder never picks
-   a mode costing more than the flat one), the padding byte. */
-#define IBID_POSBLOCK_MAX_BYTES(m) (1 + (2 + (size_t)(m) * (56 + 8) + 7) / 8)
+/* Bound for m values: 2 mode bits, at most 64 bits a position (a lone position's escape: 32 + 32)
+   and 8 a rank (the encoder never picks a mode costing more than the flat one), the padding. */
+#define IBID_POSBLOCK_MAX_BYTES(m) (1 + (2 + (size_t)(m) * (64 + 8) + 7) / 8)
 
 /* Rice parameter of a posting with tf positions in a passage of len tokens. */
 static inline unsigned ibid_posblock_k(uint32_t len, uint32_t tf)

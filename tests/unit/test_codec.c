@@ -1,5 +1,6 @@
 /*
- * test_codec.c - the postings codecs: bit packing (common/bitpack.h) and VByte (common/vbyte.h).
+ * test_codec.c - the postings codecs: bit packing (common/bitpack.h), VByte (common/vbyte.h),
+ * PFor, Rice and position blocks (common/posblock.h).
  *
  * Round trips on adversarial sequences (one element, all equal, maximal values, 2^20 elements,
  * every block-size boundary 127/128/129/255/256/257, random widths) and the decoders' refusal
@@ -15,6 +16,7 @@
 
 #include "bitpack.h"
 #include "pfor.h"
+#include "posblock.h"
 #include "rice.h"
 #include "vbyte.h"
 
@@ -298,6 +300,134 @@ static void test_rice_cases(void **state)
     assert_int_equal(ibid_rice_decode(buf, buf + bytes, 0, out), 0);
 }
 
+/* A position block of n postings: random tfs (a third of them 1) and passage lengths, positions
+   inside the passage (some beyond it with escape set, as a skipped long word can put them),
+   ranks drawn as skew says (0: all rank 0, 1: mostly 0, 2: uniform).  Encodes, decodes, checks
+   every position and variant, the byte count with and without trailing bytes, and that every
+   truncation is refused. */
+static void posblock_round_trip(size_t n, uint32_t nforms, int skew, int escape)
+{
+    uint32_t tf[128], len[128];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        tf[i] = rnd() % 3 == 0 ? 1 : 1 + rnd() % 40;
+        len[i] = rnd() % 4 == 0 ? 1 + rnd() % 8 : 1 + rnd() % 3000;
+        m += tf[i];
+    }
+    uint32_t *gaps = malloc(m * sizeof *gaps), *abs = malloc(m * sizeof *abs), *pos = malloc(m * sizeof *pos),
+             *var = malloc(m * sizeof *var);
+    uint8_t *ranks = malloc(m), rank_var[256];
+    size_t cap = IBID_POSBLOCK_MAX_BYTES(m) + 16;
+    uint8_t *buf = malloc(cap);
+    assert_true(gaps && abs && pos && var && ranks && buf);
+    for (uint32_t r = 0; r < nforms; r++)
+        rank_var[r] = (uint8_t)(nforms - 1 - r); /* any permutation */
+    for (size_t i = 0, at = 0; i < n; i++) {
+        uint32_t p = 0;
+        for (uint32_t j = 0; j < tf[i]; j++, at++) {
+            uint32_t g = j == 0 ? rnd() % len[i] : (rnd() % 5 == 0 ? 0 : rnd() % (1 + len[i] / tf[i]));
+            if (escape && rnd() % 7 == 0)
+                g = j == 0 ? len[i] + rnd() % 100 : (1u << 26) + rnd(); /* beyond the passage */
+            if ((uint64_t)p + g > UINT32_MAX)
+                g = 0;
+            p += g;
+            gaps[at] = g;
+            abs[at] = p;
+            ranks[at] = nforms == 1 || skew == 0 ? 0
+                        : skew == 1         ? (rnd() % 10 ? 0 : (uint8_t)(rnd() % nforms))
+                                            : (uint8_t)(rnd() % nforms);
+        }
+    }
+    memset(buf, 0xA5, cap);
+    size_t bytes = ibid_posblock_encode(tf, len, n, gaps, ranks, nforms, buf);
+    assert_true(bytes >= 1 && bytes <= IBID_POSBLOCK_MAX_BYTES(m));
+    assert_int_equal(buf[bytes], 0xA5);
+    assert_int_equal(ibid_posblock_decode(buf, buf + bytes, tf, len, n, rank_var, nforms, pos, var), bytes);
+    for (size_t i = 0; i < m; i++) {
+        assert_int_equal(pos[i], abs[i]);
+        assert_int_equal(var[i], nforms == 1 ? 0 : rank_var[ranks[i]]);
+    }
+    assert_int_equal(ibid_posblock_decode(buf, buf + bytes + 16, tf, len, n, rank_var, nforms, pos, var), bytes);
+    for (size_t cut = 0; cut < bytes; cut += 1 + bytes / 50)
+        assert_int_equal(ibid_posblock_decode(buf, buf + cut, tf, len, n, rank_var, nforms, pos, var), 0);
+    free(gaps);
+    free(abs);
+    free(pos);
+    free(var);
+    free(ranks);
+    free(buf);
+}
+
+static void test_posblock_round_trips(void **state)
+{
+    (void)state;
+    size_t ns[] = {1, 2, 15, 16, 127, 128};
+    uint32_t nf[] = {1, 2, 3, 7, 200, 256};
+    for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++)
+        for (size_t b = 0; b < sizeof nf / sizeof nf[0]; b++)
+            for (int skew = 0; skew < 3; skew++)
+                for (int esc = 0; esc < 2; esc++)
+                    posblock_round_trip(ns[a], nf[b], skew, esc);
+}
+
+static void test_posblock_cases(void **state)
+{
+    (void)state;
+    uint8_t buf[64];
+    uint32_t pos[8], var[8];
+    /* one word at position 5 of a 10-word passage: truncated binary over 11 symbols, 3 or 4 bits */
+    uint32_t tf1[1] = {1}, len10[1] = {10}, g5[1] = {5};
+    uint8_t r0[4] = {0, 0, 0, 0};
+    assert_int_equal(ibid_posblock_encode(tf1, len10, 1, g5, r0, 1, buf), 1);
+    assert_int_equal(ibid_posblock_decode(buf, buf + 1, tf1, len10, 1, NULL, 1, pos, var), 1);
+    assert_int_equal(pos[0], 5);
+    /* a one-word passage: position 0 or the escape, one bit */
+    uint32_t len1[1] = {1}, g0[1] = {0};
+    assert_int_equal(ibid_posblock_encode(tf1, len1, 1, g0, r0, 1, buf), 1);
+    assert_int_equal(buf[0], 0);
+    assert_int_equal(ibid_posblock_decode(buf, buf + 1, tf1, len1, 1, NULL, 1, pos, var), 1);
+    assert_int_equal(pos[0], 0);
+    /* nforms 2 with every rank 0: mode 0, 2 bits more than with one form */
+    uint32_t tf4[1] = {4}, len100[1] = {100}, g4[4] = {3, 20, 0, 41};
+    size_t one = ibid_posblock_encode(tf4, len100, 1, g4, r0, 1, buf);
+    size_t two = ibid_posblock_encode(tf4, len100, 1, g4, r0, 2, buf);
+    assert_true(two == one || two == one + 1);
+    assert_int_equal(buf[0] & 3, 0);
+    assert_int_equal(ibid_posblock_decode(buf, buf + two, tf4, len100, 1, NULL, 2, pos, var), two);
+    assert_int_equal(pos[3], 64);
+    /* mode 3 is malformed */
+    uint8_t m3[4] = {3, 0xff, 0xff, 0xff};
+    assert_int_equal(ibid_posblock_decode(m3, m3 + 4, tf4, len100, 1, NULL, 2, pos, var), 0);
+    /* flat ranks (mode 2) of 2 bits with nforms 3: rank 3 is malformed.  Stream: mode 2, then
+       per position a Rice gap (k = log2(100/5) = 4: '1' + 4 low bits) and 2 rank bits */
+    uint8_t fl[8] = {0};
+    uint64_t bitsv = 2;
+    unsigned at = 2;
+    for (int j = 0; j < 4; j++) {
+        bitsv |= 1ull << at; /* q = 0 */
+        at += 1 + 4;         /* low bits 0 */
+        bitsv |= 3ull << at; /* rank 3 */
+        at += 2;
+    }
+    memcpy(fl, &bitsv, 8);
+    assert_int_equal(ibid_posblock_decode(fl, fl + (at + 7) / 8, tf4, len100, 1, NULL, 3, pos, var), 0);
+    /* a lone position's escape must hold a position >= len: 5 is malformed (symbol 10 of 11
+       over [0, 10]: b = 4, u = 5, w = 15: 7 in 3 bits, then 1; then 5 in 32 bits) */
+    uint64_t e = 7 | 1u << 3 | 5ull << 4;
+    uint8_t esc[8];
+    memcpy(esc, &e, 8);
+    assert_int_equal(ibid_posblock_decode(esc, esc + 5, tf1, len10, 1, NULL, 1, pos, var), 0);
+    e = 7 | 1u << 3 | 12ull << 4; /* 12 >= 10: the escaped position 12 */
+    memcpy(esc, &e, 8);
+    assert_int_equal(ibid_posblock_decode(esc, esc + 5, tf1, len10, 1, NULL, 1, pos, var), 5);
+    assert_int_equal(pos[0], 12);
+    /* positions that overflow 32 bits: two escaped Rice gaps of 2^31 + 2^31 */
+    uint32_t tf2[1] = {2}, big[2] = {1u << 31, 1u << 31}, len2[1] = {2};
+    size_t nb = ibid_posblock_encode(tf2, len2, 1, big, r0, 1, buf);
+    assert_int_equal(ibid_posblock_decode(buf, buf + nb, tf2, len2, 1, NULL, 1, pos, var), 0);
+    assert_int_equal(ibid_posblock_decode(buf, buf, tf1, len10, 1, NULL, 1, pos, var), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,7 +435,8 @@ int main(void)
         cmocka_unit_test(test_maximal_gaps),  cmocka_unit_test(test_block_boundaries),
         cmocka_unit_test(test_million),       cmocka_unit_test(test_random),
         cmocka_unit_test(test_vbyte_rejects), cmocka_unit_test(test_pfor_exceptions),
-        cmocka_unit_test(test_rice_cases),
+        cmocka_unit_test(test_rice_cases),   cmocka_unit_test(test_posblock_round_trips),
+        cmocka_unit_test(test_posblock_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
