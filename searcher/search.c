@@ -742,7 +742,8 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         ibid_out_hit h = {qid, s->o.offset + i + 1, shown_hits[i].score, &sp->p, ss, se, &ranges,
                           ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL,
                           dups + shown[i].first_dup, shown[i].ndups, group, sugg};
-        rc = ibid_output_hit(out, s->o.format, &h, s->o.color);
+        /* trec numbers lines: the copies listed with the earlier hits came first (output.h) */
+        rc = ibid_output_hit_at(out, s->o.format, &h, s->o.color, h.rank + shown[i].first_dup);
         ibid_stored_passage_free(&own);
         if (rc < 0)
             goto done;
