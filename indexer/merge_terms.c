@@ -170,9 +170,9 @@ static int cmp_cand_text(const void *x, const void *y, void *ctx)
     return cmp_str(a->s, a->len, b->s, b->len);
 }
 
-/* qsort without a context argument: the merge is single-threaded per call, but two merges may
-   run in two threads, so the candidates are sorted with a small insertion sort instead (at
-   most 256 candidates per input holding the term). */
+/* Sorts indexes with a comparator that takes a context (qsort has none, and a global would be
+   shared by concurrent merges): an insertion sort, for a term's spellings (at most 256 per
+   input holding the term). */
 static void sort_idx(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *), void *ctx)
 {
     for (size_t i = 1; i < n; i++) {

@@ -4,15 +4,17 @@
  *
  * 1. The plan.  Each input's files are checked against its deletions (whole files only), the
  *    live files of all inputs are sorted by path, and each gets its first output pid; an
- *    input's files become spans mapping its local pids to the output (merge_int.h).
+ *    input's files become spans mapping its local pids to the output (merge_int.h).  The
+ *    passage lengths are gathered at once: the postings encoder needs them from the start.
  * 2. The passages, in output order: each record is copied from the input's store (one inflated
  *    block per input is kept, so a file's passages inflate each block once) with its work and
  *    chapter ids renumbered, into a store writer whose compressed blocks are streamed to the
  *    output as STORE.  Works and chapters are renumbered in order of first appearance, as the
  *    builder interns them; cites to footnote passages are relative to the file's first passage
- *    and so stay valid.  Lengths, line and kind of each passage are kept for LENS, PMETA and the
- *    postings' block minima; the work and chapter runs are rebuilt.
- * 3. The terms (merge_terms.c) stream POSTINGS and build the dictionaries.
+ *    and so stay valid.  Line and kind of each passage are kept for PMETA; the work and
+ *    chapter runs are rebuilt.
+ * 3. The terms (merge_terms.c) stream POSTINGS and build the dictionaries; with opts.threads
+ *    >= 2 they run on a second thread during step 2, into a scratch file appended afterwards.
  * 4. The small sections are appended, then the header; the write is atomic (index_file.h).
  */
 #include "segment_merge.h"
