@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,10 @@ static long read_holder(int fd)
     b[n] = '\0';
     char *end;
     long pid = strtol(b, &end, 10);
-    return pid > 0 && (*end == '\n' || *end == '\0') ? pid : 0;
+    if (pid <= 0 || (*end != '\n' && *end != '\0'))
+        return 0;
+    /* a pid left by an earlier holder (the lock is held by something else, flock(1) say) */
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM ? pid : 0;
 }
 
 /* Writes our pid into the held lock file (a courtesy for waiters: failures are ignored). */

@@ -19,8 +19,8 @@ typedef struct ibid_index_lock {
 /* Creates INDEX.d (mode 0777 less the umask) when missing, opens (creating) its lock.ibid and
    tries to lock it without waiting.  Returns IBID_OK with the lock held (our pid written into
    the file); 1 when another process holds it (*holder gets its pid as written in the file, 0
-   when unknown; lk stays open so that ibid_index_lock_wait can wait); IBID_ENOMEM or IBID_EIO
-   (errno says why; lk->fd is -1). */
+   when unknown or not a live process; lk stays open so that ibid_index_lock_wait can wait);
+   IBID_ENOMEM or IBID_EIO (errno says why; lk->fd is -1). */
 int ibid_index_lock_try(const char *index_path, ibid_index_lock *lk, long *holder);
 
 /* After ibid_index_lock_try returned 1: blocks until the lock is ours.  IBID_OK, or IBID_EIO
