@@ -113,21 +113,32 @@ static int bool_next(ibid_scorer *s)
     return s->doc == IBID_NO_DOC ? IBID_OK : bool_advance(s, s->doc + 1);
 }
 
-/* The kids to visit for the current doc: without REQ children the heap's matches (computed
-   once per doc), else every kid (kid_matches tells). */
-static void visit_list(bool_scorer *b, const size_t **idx, size_t *n)
+/* The kids that match the current doc, in query order: without REQ children the heap's
+   matches (collected once per doc), else every kid, checked one by one (kid_matches).  Used by
+   score, spans and explain alike:
+       kid_iter it;
+       kids_begin(b, &it);
+       while ((m = kids_next(b, &it, &i)) > 0) ...kid i matches...
+       if (m < 0) ...error... */
+typedef struct kid_iter {
+    const size_t *idx; /* NULL: every kid */
+    size_t n, j;
+} kid_iter;
+
+static void kids_begin(bool_scorer *b, kid_iter *it)
 {
+    it->j = 0;
     if (b->nreq) {
-        *idx = NULL;
-        *n = b->n;
+        it->idx = NULL;
+        it->n = b->n;
         return;
     }
     if (b->match_doc != b->base.doc) {
         b->nmatch = ibid_dheap_collect(&b->heap, b->base.doc, b->match);
         b->match_doc = b->base.doc;
     }
-    *idx = b->match;
-    *n = b->nmatch;
+    it->idx = b->match;
+    it->n = b->nmatch;
 }
 
 /* Does kid i (REQ or OPT) match the current doc?  Moves a lagging OPT child. */
@@ -144,20 +155,32 @@ static int kid_matches(bool_scorer *b, size_t i)
     return k->doc == b->base.doc;
 }
 
+/* The next matching kid: 1 and *i, 0 after the last, <0 on error. */
+static int kids_next(bool_scorer *b, kid_iter *it, size_t *i)
+{
+    while (it->j < it->n) {
+        size_t k = it->idx ? it->idx[it->j] : it->j;
+        it->j++;
+        int m = kid_matches(b, k);
+        if (m < 0)
+            return m;
+        if (m) {
+            *i = k;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int bool_score(ibid_scorer *s, double *out)
 {
     bool_scorer *b = (bool_scorer *)s;
     double sum = 0;
-    const size_t *vi;
-    size_t vn;
-    visit_list(b, &vi, &vn);
-    for (size_t j = 0; j < vn; j++) {
-        size_t i = vi ? vi[j] : j;
-        int m = kid_matches(b, i);
-        if (m < 0)
-            return m;
-        if (!m)
-            continue;
+    kid_iter it;
+    size_t i;
+    int m;
+    kids_begin(b, &it);
+    while ((m = kids_next(b, &it, &i)) > 0) {
         double x;
         int rc = ibid_scorer_score(b->kids[i], &x);
         if (rc < 0)
@@ -167,6 +190,8 @@ static int bool_score(ibid_scorer *s, double *out)
         else
             sum += x;
     }
+    if (m < 0)
+        return m;
     *out = sum;
     return IBID_OK;
 }
@@ -208,16 +233,11 @@ static int bool_spans(ibid_scorer *s, const ibid_span **out, size_t *n)
 {
     bool_scorer *b = (bool_scorer *)s;
     b->nspans = 0;
-    const size_t *vi;
-    size_t vn;
-    visit_list(b, &vi, &vn);
-    for (size_t j = 0; j < vn; j++) {
-        size_t i = vi ? vi[j] : j;
-        int m = kid_matches(b, i);
-        if (m < 0)
-            return m;
-        if (!m)
-            continue;
+    kid_iter it;
+    size_t i;
+    int m;
+    kids_begin(b, &it);
+    while ((m = kids_next(b, &it, &i)) > 0) {
         const ibid_span *ks;
         size_t kn;
         int rc = b->kids[i]->ops->spans(b->kids[i], &ks, &kn);
@@ -229,6 +249,8 @@ static int bool_spans(ibid_scorer *s, const ibid_span **out, size_t *n)
         memcpy(b->spans + b->nspans, ks, kn * sizeof *ks);
         b->nspans += kn;
     }
+    if (m < 0)
+        return m;
     if (b->nspans > 1)
         qsort(b->spans, b->nspans, sizeof *b->spans, cmp_span);
     *out = b->spans;
@@ -241,16 +263,11 @@ static int bool_explain(ibid_scorer *s, ibid_explain_list *l)
     bool_scorer *b = (bool_scorer *)s;
     double best = -1;
     size_t besti = b->n;
-    const size_t *vi;
-    size_t vn;
-    visit_list(b, &vi, &vn);
-    for (size_t j = 0; j < vn; j++) {
-        size_t i = vi ? vi[j] : j;
-        int m = kid_matches(b, i);
-        if (m < 0)
-            return m;
-        if (!m)
-            continue;
+    kid_iter it;
+    size_t i;
+    int m;
+    kids_begin(b, &it);
+    while ((m = kids_next(b, &it, &i)) > 0) {
         if (b->alternatives) {
             double x;
             int rc = ibid_scorer_score(b->kids[i], &x);
@@ -266,6 +283,8 @@ static int bool_explain(ibid_scorer *s, ibid_explain_list *l)
         if (rc < 0)
             return rc;
     }
+    if (m < 0)
+        return m;
     if (b->alternatives && besti < b->n)
         return b->kids[besti]->ops->explain(b->kids[besti], l);
     return IBID_OK;

@@ -17,11 +17,17 @@
  * Passages arrive in increasing id, so a candidate that only ties T never enters: pruning on
  * "bound <= T" is exact; the 1e-9 inflation absorbs rounding.  Block bounds are cached per
  * clause until the candidates leave the block.
+ *
+ * Phrase clauses get a floor (positional.h) whenever T rises: T and the sum of the other
+ * clauses' bounds, so that the phrase itself passes over blocks and passages that could not
+ * beat T even with every other clause matching, without decoding their positions.  A single
+ * phrase (run_single) gets T with nothing added.
  */
 #include <stdlib.h>
 
 #include "collect.h"
 #include "dheap.h"
+#include "positional.h"
 #include "status.h"
 
 static double inflate(double x) { return x * (1.0 + 1e-9) + 1e-12; }
@@ -38,7 +44,24 @@ typedef struct ms {
     uint32_t *bb_from, *bb_upto;
     double *bb;
     double *rest;   /* rest[j] = sum of the block bounds at d of order[0..j] */
+    double floor_theta; /* the threshold last handed to the phrase clauses (0: none yet) */
+    unsigned char *no_floor; /* per clause: 1 when it is not a phrase (takes no floor) */
 } ms;
+
+/* Hands a risen threshold to the phrase clauses (see the top). */
+static void raise_floors(ms *s, double theta)
+{
+    if (theta <= s->floor_theta)
+        return;
+    s->floor_theta = theta;
+    double all = s->prefix[s->m];
+    for (size_t c = 0; c < s->m; c++)
+        if (!s->no_floor[c]) {
+            double rest = s->m == 1 ? 0 : all - s->cl[c]->max_score;
+            if (!ibid_scorer_phrase_floor(s->cl[c], theta, rest > 0 ? rest : 0))
+                s->no_floor[c] = 1;
+        }
+}
 
 /* The clause's block bound at target d, from the cache when d is still in the cached block
    (targets only grow, and the block holding the first doc >= d is the same for every d up to
@@ -106,6 +129,7 @@ static int run_single(ms *s, ibid_scorer *owner, ibid_topk *top)
         int full = ibid_topk_full(top);
         double theta = ibid_topk_threshold(top);
         if (full && theta > 0) {
+            raise_floors(s, theta);
             uint32_t u;
             double b;
             if ((rc = block_bound(s, 0, d, &b, &u)) < 0)
@@ -146,6 +170,7 @@ static int run(ms *s, ibid_scorer *owner, ibid_topk *top)
         double theta = ibid_topk_threshold(top);
         int prunable = full && theta > 0;
         if (prunable) {
+            raise_floors(s, theta);
             size_t was = ness;
             while (ness < s->m && inflate(s->prefix[ness + 1]) <= theta)
                 ness++;
@@ -251,8 +276,9 @@ int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
     s.bb_upto = malloc(s.m * sizeof *s.bb_upto);
     s.bb = malloc(s.m * sizeof *s.bb);
     s.rest = malloc(s.m * sizeof *s.rest);
+    s.no_floor = calloc(s.m, sizeof *s.no_floor);
     int rc = IBID_ENOMEM;
-    if (s.order && s.prefix && s.sc && s.hits && s.bb_from && s.bb_upto && s.bb && s.rest &&
+    if (s.order && s.prefix && s.sc && s.hits && s.bb_from && s.bb_upto && s.bb && s.rest && s.no_floor &&
         ibid_dheap_init(&s.ess, s.m) == IBID_OK) {
         for (size_t i = 0; i < s.m; i++) {
             s.bb_from[i] = 1;
@@ -270,5 +296,6 @@ int ibid_collect_pruned(ibid_scorer *root, ibid_topk *top)
     free(s.bb_upto);
     free(s.bb);
     free(s.rest);
+    free(s.no_floor);
     return rc;
 }

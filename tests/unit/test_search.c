@@ -20,9 +20,11 @@
 #include <unistd.h>
 
 #include "bm25.h"
+#include "corpus_fixture.h"
 #include "index.h"
 #include "index_build.h"
 #include "passage.h"
+#include "positional.h"
 #include "search.h"
 #include "status.h"
 #include "topk.h"
@@ -490,6 +492,155 @@ static void pruned_equals_exhaustive_on_random_queries(void **state)
     ibid_searcher_free(s);
 }
 
+/* ---- phrases under MaxScore (positional.h: block bounds and the collector's floor) ---- */
+
+/* The bundled corpus (corpus_fixture.h), opened once for the phrase tests below. */
+static ibid_index *phrase_corpus(char *path, size_t cap)
+{
+    if (corpus_fixture_build(tmpdir, path, cap) != IBID_OK)
+        fail_msg("cannot index corpus/");
+    ibid_index *ix = NULL;
+    char err[256];
+    assert_int_equal(ibid_index_open(path, &ix, err, sizeof err), IBID_OK);
+    return ix;
+}
+
+/* Quoted phrases of common words ("of the" is in most passages of corpus/), alone, together and
+   with words, filters and exclusions: the pruned top k (phrase block bounds, floors) equals the
+   exhaustive one at every k. */
+static void phrase_queries_pruned_equal_exhaustive_on_the_corpus(void **state)
+{
+    (void)state;
+    static const char *queries[] = {
+        "\"of the\"", "\"in the\"", "\"and the\"", "\"to the\"", "\"of the republic\"",
+        "\"the development of the\"", "\"industrial park\"", "\"great stone\"",
+        "\"the republic of belarus\"", "\"in the field of\"", "\"one of the\"",
+        "\"of the\" belarus china", "\"in the\" \"of the\"", "trade \"the development of\" -china",
+        "\"of the\" in:footnotes", "\"of the\" cooperation \"industrial park\" minsk",
+        "+\"of the\" tractor", "\"as well as\" \"at the same time\"", "\"of a\" OR \"to a\"",
+        "Great Stone residents", "\"the\" \"of\"", "\"the the\"",
+    };
+    static const size_t ks[] = {1, 2, 3, 5, 10, 30, 100};
+    char path[512];
+    ibid_index *ix = phrase_corpus(path, sizeof path);
+    ibid_searcher *s = searcher(ix, IBID_BM25_K1, IBID_BM25_B);
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++)
+        for (size_t k = 0; k < sizeof ks / sizeof *ks; k++) {
+            ibid_topk top;
+            run_both(s, queries[q], ks[k], &top);
+            ibid_topk_free(&top);
+        }
+    ibid_searcher_free(s);
+    ibid_index_close(ix);
+}
+
+typedef struct phrase_hit {
+    uint32_t doc;
+    double score;
+} phrase_hit;
+
+/* A phrase scorer over the words of text (stems, one a word) at consecutive offsets. */
+static ibid_scorer *phrase_of(ibid_eval *ev, const char *const *words, size_t n)
+{
+    ibid_phrase_word w[8];
+    double idf = 0;
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ibid_index_lookup(ev->ix, words[i], strlen(words[i]), &w[i].term), 1);
+        w[i].variant = UINT32_MAX;
+        w[i].offset = (uint32_t)i;
+        idf += ibid_bm25_idf(&ev->bm, w[i].term.df);
+    }
+    int rc;
+    ibid_scorer *s = ibid_scorer_phrase(ev, w, n, idf, "phrase", &rc);
+    assert_non_null(s);
+    return s;
+}
+
+/* On corpus/: a phrase's block_bound bounds the score of every match in [target, upto] (and
+   upto >= target), wherever the scorer stands; with a floor the scorer still stops on every
+   match whose score could beat it, with the same score. */
+static void phrase_bounds_hold_on_the_corpus(void **state)
+{
+    (void)state;
+    static const char *const phrases[][4] = {
+        {"of", "the", NULL}, {"in", "the", NULL}, {"the", "develop", "of", NULL},
+        {"industri", "park", NULL}, {"the", "republ", "of", "belarus"},
+    };
+    char path[512];
+    ibid_index *ix = phrase_corpus(path, sizeof path);
+    for (size_t ph = 0; ph < sizeof phrases / sizeof *phrases; ph++) {
+        size_t n = 0;
+        while (n < 4 && phrases[ph][n])
+            n++;
+        ibid_eval ev;
+        ibid_eval_init(&ev, ix, IBID_BM25_K1, IBID_BM25_B);
+        /* every match, exhaustively */
+        ibid_scorer *all = phrase_of(&ev, phrases[ph], n);
+        phrase_hit *hits = NULL;
+        size_t nh = 0;
+        while (all->doc != IBID_NO_DOC) {
+            hits = realloc(hits, (nh + 1) * sizeof *hits);
+            assert_non_null(hits);
+            hits[nh].doc = all->doc;
+            assert_int_equal(ibid_scorer_score(all, &hits[nh].score), IBID_OK);
+            assert_true(hits[nh].score <= all->max_score);
+            nh++;
+            assert_int_equal(ibid_scorer_next(all), IBID_OK);
+        }
+        assert_true(nh > 0);
+        /* block bounds from a scorer that moves along: targets behind, on and ahead of it */
+        ibid_scorer *b = phrase_of(&ev, phrases[ph], n);
+        uint32_t npass = ibid_index_passage_count(ix);
+        for (uint32_t t = 0; t < npass; t += 1 + t % 13) {
+            if (t % 5 == 0)
+                assert_int_equal(ibid_scorer_advance(b, t / 2), IBID_OK);
+            uint32_t from = t > b->doc ? t : b->doc, upto;
+            double bound;
+            assert_int_equal(ibid_scorer_block_bound(b, from, &upto, &bound), IBID_OK);
+            assert_true(upto >= from);
+            for (size_t h = 0; h < nh; h++)
+                if (hits[h].doc >= from && hits[h].doc <= upto && hits[h].score > bound)
+                    fail_msg("phrase %zu: doc %u scores %.17g above its block bound %.17g [%u, %u]", ph,
+                             hits[h].doc, hits[h].score, bound, from, upto);
+        }
+        /* floors: the median score, then the best (nothing may be lost that could beat them) */
+        for (int f = 0; f < 2; f++) {
+            double theta = f == 0 ? hits[nh / 2].score : hits[0].score;
+            for (size_t h = 0; h < nh; h++)
+                if (f == 1 && hits[h].score > theta)
+                    theta = hits[h].score;
+            ibid_scorer *fl = phrase_of(&ev, phrases[ph], n);
+            assert_int_equal(ibid_scorer_phrase_floor(fl, theta, 0), 1);
+            assert_int_equal(ibid_scorer_next(fl), IBID_OK); /* the floor applies from the next move */
+            size_t h = 0, stops = 0;
+            for (; fl->doc != IBID_NO_DOC; assert_int_equal(ibid_scorer_next(fl), IBID_OK)) {
+                while (h < nh && hits[h].doc < fl->doc) {
+                    if (hits[h].score > theta && hits[h].doc != hits[0].doc)
+                        fail_msg("phrase %zu floor %.17g: doc %u (%.17g) skipped", ph, theta, hits[h].doc,
+                                 hits[h].score);
+                    h++;
+                }
+                assert_true(h < nh && hits[h].doc == fl->doc); /* a true match */
+                double sc;
+                assert_int_equal(ibid_scorer_score(fl, &sc), IBID_OK);
+                assert_true(sc == hits[h].score);
+                stops++;
+                h++;
+            }
+            for (; h < nh; h++)
+                if (hits[h].score > theta)
+                    fail_msg("phrase %zu floor %.17g: doc %u skipped at the end", ph, theta, hits[h].doc);
+            if (f == 1)
+                assert_true(stops < nh || nh == 1); /* the best floor passes over something */
+        }
+        assert_int_equal(ibid_scorer_phrase_floor(ibid_scorer_empty(&ev), 1.0, 0), 0);
+        free(hits);
+        ibid_eval_free(&ev);
+    }
+    ibid_index_close(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +656,8 @@ int main(void)
         cmocka_unit_test(output_formats_have_their_shapes),
         cmocka_unit_test(explain_terms_sum_to_the_score),
         cmocka_unit_test(pruned_equals_exhaustive_on_random_queries),
+        cmocka_unit_test(phrase_queries_pruned_equal_exhaustive_on_the_corpus),
+        cmocka_unit_test(phrase_bounds_hold_on_the_corpus),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
