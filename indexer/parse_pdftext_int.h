@@ -75,8 +75,11 @@ typedef struct pt_doc {
     int has_ff;             /* the file has form feeds: pages are form-feed separated */
     int *page_label;        /* [0..npages]: the page number a citation carries: the printed one
                                (form-feed mode, see pt_layout), else the counted page */
-    size_t *page_indent;    /* [0..npages]: smallest indentation (bytes) of a body line of each
-                               page, form-feed mode only (else NULL) */
+    size_t *page_indent;    /* [0..npages]: the margin of each page: the most common
+                               indentation (bytes) of its body lines; form-feed mode only (else
+                               NULL) */
+    int blank_breaks;       /* form-feed mode: body lines mostly follow each other with no blank
+                               line, so a blank line between two of them breaks a paragraph */
 
     size_t *body;           /* indices of PT_BODY lines (after title detection), in order */
     size_t nbody;

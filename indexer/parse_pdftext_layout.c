@@ -25,13 +25,16 @@
  * Form-feed mode (real `pdftotext -layout` output of a PDF, for example one made by groff -ms;
  * tests/fixtures/pdf/book.txt), where the layout keeps indentation but may have no separator:
  *   - Printed page numbers: the first or last text line of a page that is a number ("7",
- *     "-7-", "- 7 -", "Page 7", "page 7 of 9"), or a running head of 2-4 parts 3+ spaces apart
+ *     "-7-", "- 7 -", "Page 7", "page 7 of 9", "[Page 7]"), or a running head of 2-4 parts 3+ spaces apart
  *     of which one is such a number ("12      The Keepers", "Keepers    -2-    Orvenna"), is a
  *     candidate.  A candidate is
  *     believed when its offset (number - counted page) is 0 or another page's candidate has the
  *     same offset; a believed line is dropped, as is any bare number line (as before).  Each
  *     page is cited by its believed number; a page without one counts on from the believed page
  *     before it (or back from the one after, when that stays >= 1), else by its counted page.
+ *   - Running heads and feet with no number: a page's first (last) text line with a blank line
+ *     after (before) it, ending no sentence, whose text (spacing aside) is also such a line of
+ *     another page, is dropped.
  *   - Footnote blocks without a separator: the first body line of a page, from the top, that
  *     starts a definition - a number alone on its line (groff -ms puts the raised number on a
  *     line of its own) or a number, an optional ".", and text after a blank line (groff -mm) -
@@ -47,6 +50,7 @@
 #include "parse_pdftext_int.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,8 +242,8 @@ static int digits_at(const char *t, size_t k, size_t *i)
     return v;
 }
 
-/* A line holding only a page number: "7", "-7-", "- 7 -", "Page 7", "page 7 of 9".  Returns the
-   number, -1 for a garbled one (U+FFFD only), 0 when the line is something else. */
+/* A line holding only a page number: "7", "-7-", "- 7 -", "Page 7", "page 7 of 9", "[Page 7]".
+   Returns the number, -1 for a garbled one (U+FFFD only), 0 when the line is something else. */
 static int bare_page_number(const pt_line *l)
 {
     size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
@@ -249,6 +253,10 @@ static int bare_page_number(const pt_line *l)
     size_t k = b - a, i = 0;
     if (is_pagenum_text(l) && !pt_isdigit((unsigned char)t[0]))
         return -1;
+    if (k > 2 && t[0] == '[' && t[k - 1] == ']') { /* "[Page 7]" */
+        t++;
+        k -= 2;
+    }
     int page_word = 0;
     if (k > 5 && (t[0] == 'P' || t[0] == 'p') && memcmp(t + 1, "age", 3) == 0 && t[4] == ' ') {
         page_word = 1;
@@ -421,6 +429,86 @@ static int ff_page_numbers(pt_doc *doc)
     return IBID_OK;
 }
 
+/* FNV-1a of the trimmed line with whitespace runs made one space. */
+static uint64_t head_key(const pt_line *l)
+{
+    size_t a = pt_ltrim(l->s, l->n), b = pt_rtrim(l->s, l->n);
+    uint64_t h = 1469598103934665603u;
+    int space = 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)l->s[i];
+        if (pt_isspace(c)) {
+            space = 1;
+            continue;
+        }
+        if (space) {
+            h = (h ^ ' ') * 1099511628211u;
+            space = 0;
+        }
+        h = (h ^ c) * 1099511628211u;
+    }
+    return h;
+}
+
+typedef struct head_cand {
+    uint64_t key;
+    size_t line;
+    int page;
+} head_cand;
+
+static int cmp_head(const void *a, const void *b)
+{
+    const head_cand *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Running heads and feet without a page number ("RFC 9999   Lighthouse Protocol   May 2026"):
+   a page's first (last) text line that a blank line follows (precedes), that ends no sentence,
+   and whose text (spacing aside) is also such a line of another page is dropped.  Numbers are not masked: "Paragraph 7 of ..." starting one page and
+   "Paragraph 9 of ..." the next are text. */
+static int ff_running_heads(pt_doc *doc)
+{
+    head_cand *c = malloc(2 * ((size_t)doc->npages + 1) * sizeof *c);
+    if (!c)
+        return IBID_ENOMEM;
+    size_t nc = 0, i = 0;
+    while (i < doc->nlines) {
+        int p = doc->lines[i].page;
+        size_t first = SIZE_MAX, last = SIZE_MAX, j = i;
+        for (; j < doc->nlines && doc->lines[j].page == p; j++)
+            if (doc->lines[j].role == PT_BODY || doc->lines[j].role == PT_NOTE) {
+                if (first == SIZE_MAX)
+                    first = j;
+                last = j;
+            }
+        i = j;
+        if (p <= 0 || first == SIZE_MAX || nc + 2 > 2 * ((size_t)doc->npages + 1))
+            continue;
+        /* a head stands apart: a blank line after it (before a foot), and ends no sentence */
+        const pt_line *f = &doc->lines[first], *t = &doc->lines[last];
+        if (first + 1 < doc->nlines && is_blank(&doc->lines[first + 1]) && !pt_ends_sentence(f->s, f->n))
+            c[nc++] = (head_cand){head_key(f), first, p};
+        if (last != first && last > 0 && is_blank(&doc->lines[last - 1]) && !pt_ends_sentence(t->s, t->n))
+            c[nc++] = (head_cand){head_key(t), last, p};
+    }
+    qsort(c, nc, sizeof *c, cmp_head);
+    for (size_t a = 0; a < nc;) {
+        size_t b = a + 1;
+        int pages = 1;
+        for (; b < nc && c[b].key == c[a].key; b++)
+            if (c[b].page != c[b - 1].page)
+                pages++;
+        if (pages >= 2)
+            for (size_t k = a; k < b; k++)
+                doc->lines[c[k].line].role = PT_PAGENUM;
+        a = b;
+    }
+    free(c);
+    return IBID_OK;
+}
+
 /* A footnote definition's number at the start of l: a number alone on the line (*alone = 1),
    or a number, an optional ".", spaces and text (*alone = 0), indented at most 8; 0 if
    neither. */
@@ -581,6 +669,8 @@ int pt_layout(pt_doc *doc)
     doc->npages = page;
     if (doc->has_ff) {
         rc = ff_page_numbers(doc);
+        if (!rc)
+            rc = ff_running_heads(doc);
         if (rc)
             return rc;
         ff_note_blocks(doc);
@@ -799,12 +889,30 @@ int pt_titles(pt_doc *doc)
             return IBID_ENOMEM;
         for (int p = 0; p <= doc->npages; p++)
             doc->page_indent[p] = SIZE_MAX;
-        for (k = 0; k < m; k++) {
-            const pt_line *l = &doc->lines[all[k]];
-            size_t in = pt_indent(l);
-            if (l->page >= 0 && l->page <= doc->npages && doc->page_indent[l->page] > in)
-                doc->page_indent[l->page] = in;
+        /* the page's margin: the most common indentation of its body lines (the smaller on a
+           tie), so that text indented throughout (a plain-text report) is not all "indented" */
+        size_t adjacent = 0, spaced = 0;
+        for (size_t k0 = 0; k0 < m;) {
+            int p = doc->lines[all[k0]].page;
+            unsigned hist[65] = {0};
+            size_t k1 = k0;
+            for (; k1 < m && doc->lines[all[k1]].page == p; k1++) {
+                size_t in = pt_indent(&doc->lines[all[k1]]);
+                hist[in > 64 ? 64 : in]++;
+                if (k1 > k0 && all[k1] == all[k1 - 1] + 1)
+                    adjacent++;
+                else if (k1 > k0 && all[k1] == all[k1 - 1] + 2)
+                    spaced++;
+            }
+            size_t best = 0;
+            for (size_t x = 1; x <= 64; x++)
+                if (hist[x] > hist[best])
+                    best = x;
+            if (p >= 0 && p <= doc->npages)
+                doc->page_indent[p] = best;
+            k0 = k1;
         }
+        doc->blank_breaks = adjacent > spaced;
     }
     return IBID_OK;
 }

@@ -141,8 +141,11 @@ static size_t first_word_chars(const char *s, size_t n)
 
 /* Form-feed mode (real pdftotext output, which keeps indentation, so rule D's indentation proxy
    does not apply): a line that starts like a sentence starts a paragraph when
-   - it is indented 2+ more than the least indented body line of its page, unless the line
-     before is indented too and ends no sentence (an indented quotation goes on); or
+   - it is indented 2+ more than its page's margin (the most common indentation of its body
+     lines), unless the line before is indented too and ends no sentence (an indented
+     quotation goes on); or
+   - a blank line separates it from the line before on the same page, in text whose lines
+     mostly follow each other with none (doc->blank_breaks); or
    - the line before ends a sentence and is short: under 60 characters, or ending in two spaces,
      or under 85% of its page's widest body line (a paragraph's last line; this also finds a
      paragraph that starts a page alone, where nothing shows its indent). */
@@ -156,6 +159,8 @@ static int ff_starts_paragraph(const pt_doc *doc, const pt_line *prev, const pt_
     int prev_ends = pt_ends_sentence(prev->s, prev->n);
     if (cur_in && (!prev_in || prev_ends))
         return 1;
+    if (doc->blank_breaks && prev->page == cur->page && cur > prev + 1)
+        return 1; /* a blank line (or a title) between them in single-spaced text */
     if (!prev_ends)
         return 0;
     size_t lp = pt_text_chars(prev->s, prev->n);

@@ -391,6 +391,43 @@ static void test_short_last_line(void **state)
     ibid_passages_free(&l);
 }
 
+/* Text indented throughout, with blank lines between paragraphs and "[Page N]" footers (the
+   layout of an RFC, or of a PDF with spaced paragraphs): the margin is the common indent, a
+   blank line breaks a paragraph, a sentence end inside one does not. */
+static void test_blank_line_paragraphs(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "RFC 9999                    Lighthouse Protocol                 May 2026\n"
+        "\n"
+        "1.  Introduction\n"
+        "\n"
+        "   The keepers exchange signals at dusk. The signals are short and they\n"
+        "   are repeated. Every keeper answers in turn.\n"
+        "\n"
+        "   A second paragraph describes the lamps and the oil. It runs over two\n"
+        "   lines.\n"
+        "\n"
+        "Keeper                                                         [Page 5]\n"
+        "\fRFC 9999                    Lighthouse Protocol                 May 2026\n"
+        "\n"
+        "   A third paragraph opens the next page and ends here.\n"
+        "\n"
+        "Keeper                                                         [Page 6]\n"
+        "\f";
+    ibid_passage_list l;
+    parse_text(text, sizeof text - 1, &l);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[0].text, "The keepers exchange signals at dusk. The signals are short and they are repeated. "
+                                     "Every keeper answers in turn.");
+    assert_string_equal(l.v[0].chapter, "1. Introduction");
+    assert_int_equal(l.v[0].page, 5);
+    assert_string_equal(l.v[1].text, "A second paragraph describes the lamps and the oil. It runs over two lines.");
+    assert_string_equal(l.v[2].text, "A third paragraph opens the next page and ends here.");
+    assert_int_equal(l.v[2].page, 6);
+    ibid_passages_free(&l);
+}
+
 /* CRLF line ends give the same passages. */
 static void test_crlf_same(void **state)
 {
@@ -618,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_bare_numbers_that_are_text),
         cmocka_unit_test(test_indented_quotation),
         cmocka_unit_test(test_short_last_line),
+        cmocka_unit_test(test_blank_line_paragraphs),
         cmocka_unit_test(test_crlf_same),
         cmocka_unit_test(test_random_form_feed_text),
         cmocka_unit_test(test_is_pdf),
