@@ -35,6 +35,9 @@
 #include "strtab.h"
 #include "vbyte.h"
 
+/* A term: 64 bytes, and the array is 64-byte aligned (grow_terms), so that everything a token
+   touches of its term is one cache line (perf: loading the term was a fifth of the builder's
+   samples; a term straddling two lines, or its scratch kept apart, costs two misses). */
 typedef struct term_ent {
     ibid_buf post;    /* intermediate postings (see above) */
     uint32_t last_doc, df, max_tf, nforms;
@@ -42,6 +45,12 @@ typedef struct term_ent {
     /* per passage scratch */
     uint32_t cur_doc, head, tail, tf;
 } term_ent;
+_Static_assert(sizeof(term_ent) == 64 || sizeof(void *) != 8, "a term is one cache line");
+
+/* What a token needs of its form: the term id and the variant number within the term. */
+typedef struct form_map {
+    uint32_t term, var;
+} form_map;
 
 struct ibid_builder {
     int level;
@@ -53,11 +62,12 @@ struct ibid_builder {
     size_t tcap;
     uint32_t *form_term, *form_var;
     size_t fcap;
-    uint32_t *aform;        /* the analyzer's form number (ibid_token.form_id) -> form id, or
-                               UINT32_MAX when not seen yet: one load a token instead of a hash */
-    size_t aform_cap;
+    form_map *amap;         /* the analyzer's form number (ibid_token.form_id) -> term and
+                               variant (term UINT32_MAX when not seen yet): one load a token
+                               instead of a hash and two more loads */
+    size_t amap_cap;
     /* per passage scratch: one entry per token */
-    uint32_t *tok_pos, *tok_var, *tok_next, *touched;
+    uint32_t *tok_term, *tok_pos, *tok_var, *tok_next, *touched;
     size_t tok_cap, touched_cap;
     uint32_t *sort_pos, *sort_var;
     /* per passage data */
@@ -110,7 +120,8 @@ void ibid_builder_free(ibid_builder *b)
     free(b->tents);
     free(b->form_term);
     free(b->form_var);
-    free(b->aform);
+    free(b->amap);
+    free(b->tok_term);
     free(b->tok_pos);
     free(b->tok_var);
     free(b->tok_next);
@@ -148,28 +159,34 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
     return IBID_OK;
 }
 
-static int64_t form_lookup(ibid_builder *b, const ibid_token *tok);
+#if defined(__GNUC__)
+#define PREFETCH_W(p) __builtin_prefetch((p), 1)
+#define NOINLINE __attribute__((noinline))
+#else
+#define PREFETCH_W(p) ((void)(p))
+#define NOINLINE
+#endif
 
-/* Form id of tok's form, creating the form (and its term) on first sight.  Known forms are
-   found by the analyzer's number for them (callgrind, 32 MB of Gutenberg: 9.76 G -> 8.92 G
-   instructions, the string table's hash and probe were 7%); the first sight of a form goes
-   through the string table (form_lookup). */
-static int64_t form_of(ibid_builder *b, const ibid_token *tok)
+/* How far ahead the passes below prefetch (tokens or terms). */
+enum { AHEAD = 8 };
+
+/* Grows the term array to at least need entries, keeping it 64-byte aligned (realloc would not). */
+static int grow_terms(ibid_builder *b, size_t need)
 {
-    uint32_t id = tok->form_id;
-    if (id < b->aform_cap && b->aform[id] != UINT32_MAX)
-        return b->aform[id];
-    int64_t f = form_lookup(b, tok);
-    if (f < 0 || id == UINT32_MAX)
-        return f;
-    if (id >= b->aform_cap) {
-        size_t old = b->aform_cap;
-        if (grow((void **)&b->aform, &b->aform_cap, (size_t)id + 1, sizeof *b->aform))
-            return IBID_ENOMEM;
-        memset(b->aform + old, 0xff, (b->aform_cap - old) * sizeof *b->aform);
-    }
-    b->aform[id] = (uint32_t)f;
-    return f;
+    size_t c = b->tcap ? b->tcap : 1024;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / sizeof(term_ent))
+        return IBID_ENOMEM;
+    term_ent *n = aligned_alloc(64, c * sizeof(term_ent));
+    if (!n)
+        return IBID_ENOMEM;
+    if (b->tents)
+        memcpy(n, b->tents, b->tcap * sizeof(term_ent));
+    free(b->tents);
+    b->tents = n;
+    b->tcap = c;
+    return IBID_OK;
 }
 
 /* Form id of tok's form by its text, creating the form (and its term) when new. */
@@ -185,10 +202,8 @@ static int64_t form_lookup(ibid_builder *b, const ibid_token *tok)
     if (t < 0)
         return t;
     if (added) {
-        size_t cap = b->tcap;
-        if (grow((void **)&b->tents, &cap, (size_t)t + 1, sizeof *b->tents))
+        if ((size_t)t >= b->tcap && grow_terms(b, (size_t)t + 1))
             return IBID_ENOMEM;
-        b->tcap = cap;
         memset(&b->tents[t], 0, sizeof b->tents[t]);
         b->tents[t].cur_doc = UINT32_MAX;
     }
@@ -208,11 +223,53 @@ static int64_t form_lookup(ibid_builder *b, const ibid_token *tok)
     return nf;
 }
 
+/* The first sight of an analyzer form number: finds or creates the form through the string
+   table and remembers its term and variant under that number.  Returns IBID_OK, IBID_ELIMIT
+   (the stem has IBID_IDX_MAX_FORMS spellings; nothing changed) or IBID_ENOMEM. */
+static NOINLINE int form_first(ibid_builder *b, const ibid_token *tok, form_map *m)
+{
+    int64_t f = form_lookup(b, tok);
+    if (f < 0)
+        return (int)f;
+    m->term = b->form_term[f];
+    m->var = b->form_var[f];
+    uint32_t id = tok->form_id;
+    if (id == UINT32_MAX)
+        return IBID_OK;
+    if (id >= b->amap_cap) {
+        size_t old = b->amap_cap;
+        if (grow((void **)&b->amap, &b->amap_cap, (size_t)id + 1, sizeof *b->amap))
+            return IBID_ENOMEM;
+        memset(b->amap + old, 0xff, (b->amap_cap - old) * sizeof *b->amap);
+    }
+    b->amap[id] = *m;
+    return IBID_OK;
+}
+
+/* Term and variant of tok's form, creating the form (and its term) on first sight.  Known
+   forms are found by the analyzer's number for them in one array (callgrind, 32 MB of
+   Gutenberg: 9.76 G -> 8.92 G instructions, the string table's hash and probe were 7%). */
+static inline int form_of(ibid_builder *b, const ibid_token *tok, form_map *m)
+{
+    uint32_t id = tok->form_id;
+    if (id < b->amap_cap && b->amap[id].term != UINT32_MAX) {
+        *m = b->amap[id];
+        return IBID_OK;
+    }
+    return form_first(b, tok, m);
+}
+
 /* Appends the passage's postings to the touched terms' buffers. */
 static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
 {
     for (size_t i = 0; i < ntouched; i++) {
-        term_ent *te = &b->tents[b->touched[i]];
+        if (i + AHEAD < ntouched) { /* the term's line is in the cache since the chaining pass */
+            const term_ent *tn = &b->tents[b->touched[i + AHEAD]];
+            if (tn->post.data)
+                PREFETCH_W(tn->post.data + tn->post.len);
+        }
+        uint32_t t = b->touched[i];
+        term_ent *te = &b->tents[t];
         uint32_t tf = te->tf, k = te->head;
         /* gather the chain; positions are ascending except for a joined compound, which
            arrives after its parts: insertion sort (tf is small, disorder rare) */
@@ -228,10 +285,13 @@ static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
             k = b->tok_next[k];
         }
         uint32_t delta = te->df ? pid - te->last_doc : pid;
-        size_t cap0 = te->post.cap;
-        if (ibid_buf_reserve(&te->post, (2 + (size_t)tf) * IBID_VBYTE_MAX32))
-            return IBID_ENOMEM;
-        b->post_bytes += te->post.cap - cap0;
+        size_t need = (2 + (size_t)tf) * IBID_VBYTE_MAX32;
+        if (te->post.cap - te->post.len <= need) { /* ibid_buf_reserve's own test, inline */
+            size_t cap0 = te->post.cap;
+            if (ibid_buf_reserve(&te->post, need))
+                return IBID_ENOMEM;
+            b->post_bytes += te->post.cap - cap0;
+        }
         uint8_t *o = (uint8_t *)te->post.data + te->post.len, *o0 = o;
         o += ibid_vbyte_put32(o, delta);
         o += ibid_vbyte_put32(o, tf);
@@ -251,10 +311,30 @@ static int flush_passage(ibid_builder *b, uint32_t pid, size_t ntouched)
     return IBID_OK;
 }
 
+/* Grows the per token scratch arrays to hold at least need tokens. */
+static int grow_tokens(ibid_builder *b, size_t need)
+{
+    uint32_t **arrs[] = {&b->tok_term, &b->tok_pos, &b->tok_var, &b->tok_next,
+                         &b->sort_pos, &b->sort_var, &b->touched};
+    size_t cap = b->tok_cap;
+    for (size_t i = 0; i < sizeof arrs / sizeof arrs[0]; i++) {
+        size_t c = b->tok_cap;
+        if (grow((void **)arrs[i], &c, need, 4))
+            return IBID_ENOMEM;
+        cap = c;
+    }
+    b->tok_cap = cap; /* every array grew from the same capacity by the same doubling */
+    return IBID_OK;
+}
+
 /* Analyses and inverts one passage's text; returns its length in tokens via *len.  Words at
    positions IBID_IDX_MAX_POS and beyond are not indexed (*cut gets CUT_POSITIONS; the text is
    stored whole), nor are new spellings of a stem that has IBID_IDX_MAX_FORMS already (*cut gets
-   CUT_FORMS; their positions count): one hostile file must not make the whole build fail. */
+   CUT_FORMS; their positions count): one hostile file must not make the whole build fail.
+   Three passes: the tokens' terms, variants and positions into arrays; then each term's tokens
+   chained through tok_next (prefetching the terms' scratch a few tokens ahead); then one
+   posting a touched term (flush_passage).  Separate passes let the cache misses of the long
+   tail of rare words overlap instead of following each other. */
 enum { CUT_POSITIONS = 1, CUT_FORMS = 2 };
 static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, uint32_t *len, int *cut)
 {
@@ -271,47 +351,42 @@ static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, 
             *cut |= CUT_POSITIONS;
             break;
         }
-        int64_t f = form_of(b, &tok);
-        if (f == IBID_ELIMIT) { /* the stem has IBID_IDX_MAX_FORMS spellings (form_of changed nothing) */
+        form_map m;
+        int frc = form_of(b, &tok, &m);
+        if (frc == IBID_ELIMIT) { /* the stem has IBID_IDX_MAX_FORMS spellings (nothing changed) */
             *cut |= CUT_FORMS;
             continue;
         }
-        if (f < 0)
-            return (int)f;
+        if (frc < 0)
+            return frc;
         if (!(tok.flags & IBID_TOK_JOINED))
             n++;
-        if (ntok == b->tok_cap) {
-            size_t c1 = b->tok_cap, c2 = b->tok_cap, c3 = b->tok_cap, c4 = b->tok_cap,
-                   c5 = b->tok_cap;
-            if (grow((void **)&b->tok_pos, &c1, ntok + 1, 4) ||
-                grow((void **)&b->tok_var, &c2, ntok + 1, 4) ||
-                grow((void **)&b->tok_next, &c3, ntok + 1, 4) ||
-                grow((void **)&b->sort_pos, &c4, ntok + 1, 4) ||
-                grow((void **)&b->sort_var, &c5, ntok + 1, 4))
-                return IBID_ENOMEM;
-            b->tok_cap = c5;
-        }
-        uint32_t t = b->form_term[f];
-        term_ent *te = &b->tents[t];
+        if (ntok == b->tok_cap && grow_tokens(b, ntok + 1))
+            return IBID_ENOMEM;
+        b->tok_term[ntok] = m.term;
         b->tok_pos[ntok] = tok.pos;
-        b->tok_var[ntok] = b->form_var[f];
-        b->tok_next[ntok] = UINT32_MAX;
-        if (te->cur_doc != pid) {
-            if (grow((void **)&b->touched, &b->touched_cap, ntouched + 1, 4))
-                return IBID_ENOMEM;
-            b->touched[ntouched++] = t;
-            te->cur_doc = pid;
-            te->head = te->tail = (uint32_t)ntok;
-            te->tf = 1;
-        } else {
-            b->tok_next[te->tail] = (uint32_t)ntok;
-            te->tail = (uint32_t)ntok;
-            te->tf++;
-        }
+        b->tok_var[ntok] = m.var;
         ntok++;
     }
     if (rc < 0)
         return rc;
+    for (size_t i = 0; i < ntok; i++) {
+        if (i + AHEAD < ntok)
+            PREFETCH_W(&b->tents[b->tok_term[i + AHEAD]]);
+        uint32_t t = b->tok_term[i];
+        term_ent *ts = &b->tents[t];
+        b->tok_next[i] = UINT32_MAX;
+        if (ts->cur_doc != pid) {
+            b->touched[ntouched++] = t;
+            ts->cur_doc = pid;
+            ts->head = ts->tail = (uint32_t)i;
+            ts->tf = 1;
+        } else {
+            b->tok_next[ts->tail] = (uint32_t)i;
+            ts->tail = (uint32_t)i;
+            ts->tf++;
+        }
+    }
     *len = n;
     b->tokens += n;
     b->occurrences += ntok;
@@ -404,6 +479,17 @@ static int add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id)
     return IBID_OK;
 }
 
+/* Id of s in t, interning it when new.  The previous passage's string (id last) is compared
+   first: a file's passages share their work and run through chapters in order, so nearly every
+   passage is answered without hashing its titles. */
+static int64_t intern_memo(ibid_strtab *t, const char *s, uint32_t last)
+{
+    size_t n = strlen(s);
+    if (last < t->n && t->ents[last].len == n && memcmp(t->ents[last].s, s, n) == 0)
+        return last;
+    return ibid_strtab_intern(t, s, n, ibid_strtab_hash(s, n), NULL);
+}
+
 static int add_passages(ibid_builder *b, const ibid_passage_list *list)
 {
     fn_ref *fns = NULL;
@@ -424,11 +510,10 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
         const ibid_passage *p = &list->v[i];
         uint32_t pid = b->npass;
         const char *work = p->work ? p->work : "";
-        int64_t w = ibid_strtab_intern(&b->works, work, strlen(work), ibid_strtab_hash(work, strlen(work)), NULL);
+        int64_t w = intern_memo(&b->works, work, b->last_work);
         int64_t c = -1;
         if (p->chapter)
-            c = ibid_strtab_intern(&b->chapters, p->chapter, strlen(p->chapter),
-                                   ibid_strtab_hash(p->chapter, strlen(p->chapter)), NULL);
+            c = intern_memo(&b->chapters, p->chapter, b->last_chap);
         if (w < 0 || (p->chapter && c < 0)) {
             rc = IBID_ENOMEM;
             break;
@@ -486,8 +571,8 @@ void ibid_builder_set_segment_id(ibid_builder *b, uint64_t id) { b->segment_id =
 
 size_t ibid_builder_memory(const ibid_builder *b)
 {
-    size_t n = b->post_bytes + b->tcap * sizeof(term_ent) + b->fcap * 2 * sizeof(uint32_t) +
-               b->aform_cap * sizeof(uint32_t) + b->pcap * 9 + b->wruns.cap + b->cruns.cap +
+    size_t n = b->post_bytes + b->tcap * sizeof(term_ent) +
+               b->fcap * 2 * sizeof(uint32_t) + b->amap_cap * sizeof(form_map) + b->pcap * 9 + b->wruns.cap + b->cruns.cap +
                b->files.cap + b->paths.cap + b->rec.cap;
     /* the dictionaries: slot array, entries and their strings (about 16 bytes each) */
     const ibid_strtab *t[] = {&b->terms, &b->forms, &b->works, &b->chapters};
@@ -650,7 +735,7 @@ static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_
             (*vals)[vi++] = (v >> 8) << vbits | (v & 0xff);
         }
     }
-    return ibid_postings_encode_forms(enc, *docs, *tfs, te->df, *vals, te->nforms, b->lens, &o->postings);
+    return ibid_postings_encode(enc, *docs, *tfs, te->df, *vals, b->lens, &o->postings);
 }
 
 static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)

@@ -166,19 +166,23 @@ static void add_line(plain *p, span t)
     }
     if (ibid_buf_reserve(b, t.n))
         goto oom;
+    /* t is trimmed, so the copy is at most t.n bytes; a local cursor, not b->len: a char
+       store may alias b->len, which the compiler would then reload and store every byte */
+    char *o = b->data + b->len;
     int space = 0;
-    for (size_t i = 0; i < t.n; i++) {
-        char c = t.s[i];
+    for (const char *s = t.s, *e = t.s + t.n; s < e; s++) {
+        char c = *s;
         if (ibid_is_space(c)) {
             space = 1;
             continue;
         }
         if (space)
-            b->data[b->len++] = ' ';
+            *o++ = ' ';
         space = 0;
-        b->data[b->len++] = c;
+        *o++ = c;
     }
-    b->data[b->len] = '\0';
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
     return;
 oom:
     p->err = IBID_ENOMEM;
