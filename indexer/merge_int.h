@@ -40,7 +40,7 @@ typedef struct merge_ctx {
 } merge_ctx;
 
 /* The inputs are read once, front to back: the pages of section bytes [0, upto) of an input's
-   mapping (sec: the section's first byte) are dropped from memory once 1 MiB more than *done has
+   mapping (sec: the section's first byte) are dropped from memory once 256 KiB more than *done has
    been read (madvise MADV_DONTNEED; the file backs them, so a later read, by a searcher sharing
    the index for instance, faults them in again).  Keeps the merge's resident memory from growing
    with its inputs.  Advice only: errors are ignored. */

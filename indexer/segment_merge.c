@@ -42,7 +42,7 @@ enum { MAX_BLOCK = (1 << 30) + (1 << 20) }; /* largest uncompressed store block 
 
 void ibid_merge_release(const uint8_t *sec, uint64_t upto, uint64_t *done)
 {
-    if (upto < *done + (1u << 20))
+    if (upto < *done + (1u << 18))
         return;
     long pg = sysconf(_SC_PAGESIZE);
     if (pg <= 0)
