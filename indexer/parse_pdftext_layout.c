@@ -579,6 +579,14 @@ static void ff_note_blocks(pt_doc *doc)
             continue;
         size_t start = SIZE_MAX;
         if (!has_sep) {
+            /* where each of the three possible next numbers first stands glued on the page
+               (one pass, so that the scan stays linear) */
+            size_t first_mark[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+            for (size_t j = a; j < b; j++)
+                for (int d = 0; d < 3; d++)
+                    if (first_mark[d] == SIZE_MAX && doc->lines[j].role == PT_BODY &&
+                        has_glued_number(doc->lines[j].s, doc->lines[j].n, last_def + 1 + d))
+                        first_mark[d] = j;
             for (size_t k = a; k < b && start == SIZE_MAX; k++) {
                 const pt_line *l = &doc->lines[k];
                 int alone = 0, v = l->role == PT_BODY ? ff_def_number(l, &alone) : 0;
@@ -593,11 +601,7 @@ static void ff_note_blocks(pt_doc *doc)
                 } else if (k == a || !is_blank(&doc->lines[k - 1])) {
                     continue;
                 }
-                int marked = 0;
-                for (size_t j = a; j < k && !marked; j++)
-                    if (doc->lines[j].role == PT_BODY)
-                        marked = has_glued_number(doc->lines[j].s, doc->lines[j].n, v);
-                if (marked)
+                if (first_mark[v - last_def - 1] < k)
                     start = k;
             }
             for (size_t k = start; k < b; k++)
