@@ -188,28 +188,44 @@ static int64_t take_rank(bitr *r, uint32_t nforms)
 }
 
 /* The position of a posting with tf 1: truncated binary over [0, len], len escaping to 32 bits;
-   -1 when malformed. */
-static int64_t take_alone(bitr *r, uint32_t len)
+   -1 when malformed.  One window check on the usual path (the caller has refilled). */
+static inline int64_t take_alone(bitr *r, uint32_t len)
 {
-    uint64_t rr = (uint64_t)len + 1;
+    uint64_t rr = (uint64_t)len + 1, g = 0;
     unsigned b = tb_width(rr);
-    uint64_t u = (1ull << b) - rr;
-    int64_t x = b ? take(r, b - 1) : 0;
-    if (x < 0)
-        return -1;
-    uint64_t g = (uint64_t)x;
-    if (g >= u) {
-        int64_t y = take(r, 1);
-        if (y < 0)
-            return -1;
-        g = ((g << 1) | (uint64_t)y) - u;
+    if (b) {
+        if (r->bits < b) {
+            refill(r);
+            if (r->bits < b - 1)
+                return -1;
+        }
+        uint64_t u = (1ull << b) - rr;
+        g = r->acc & ((1ull << (b - 1)) - 1);
+        if (g < u) {
+            drop(r, b - 1);
+        } else {
+            if (r->bits < b)
+                return -1;
+            g = ((g << 1) | ((r->acc >> (b - 1)) & 1)) - u;
+            drop(r, b);
+        }
     }
-    if (g > len)
-        return -1;
     if (g < len)
         return (int64_t)g;
+    if (g > len)
+        return -1;
     int64_t v = take(r, 32); /* the escape: the position in 32 bits, never below len */
     return v < 0 || (uint64_t)v < len ? -1 : v;
+}
+
+/* The variant of the next value in mode 1 or 2; -1 when malformed. */
+static int64_t take_var(bitr *r, unsigned mode, unsigned vbits, uint32_t nforms, const uint8_t *rank_var)
+{
+    int64_t v = mode == 1 ? take_rank(r, nforms) : take(r, vbits);
+    if (v < 0 || (uint64_t)v >= nforms)
+        return -1;
+    uint32_t x = rank_var ? rank_var[v] : (uint32_t)v;
+    return x < nforms ? (int64_t)x : -1;
 }
 
 /* A gap in Rice with parameter k (escape as rice.h); -1 when malformed. */
@@ -247,36 +263,40 @@ size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t
             return 0;
         mode = (unsigned)m;
     }
+    uint32_t var0 = rank_var ? rank_var[0] : 0; /* mode 0: every variant is rank 0's */
+    if (var0 >= nforms)
+        return 0;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
+        if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
+            refill(&r);
+        if (tf[i] == 1) { /* most postings */
+            int64_t g = take_alone(&r, len[i]);
+            if (g < 0)
+                return 0;
+            pos[at] = (uint32_t)g;
+            int64_t v = mode ? take_var(&r, mode, vbits, nforms, rank_var) : var0;
+            if (v < 0)
+                return 0;
+            var[at++] = (uint32_t)v;
+            continue;
+        }
         unsigned k = ibid_posblock_k(len[i], tf[i]);
         uint64_t prev = 0;
         for (uint32_t j = 0; j < tf[i]; j++, at++) {
             if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
                 refill(&r);
-            int64_t g = tf[i] == 1 ? take_alone(&r, len[i]) : take_gap(&r, k);
+            int64_t g = take_gap(&r, k);
             if (g < 0)
                 return 0;
             prev += (uint64_t)g;
             if (prev > UINT32_MAX)
                 return 0;
             pos[at] = (uint32_t)prev;
-            uint32_t rank = 0;
-            if (mode == 1) {
-                int64_t v = take_rank(&r, nforms);
-                if (v < 0)
-                    return 0;
-                rank = (uint32_t)v;
-            } else if (mode == 2) {
-                int64_t v = take(&r, vbits);
-                if (v < 0 || (uint64_t)v >= nforms)
-                    return 0;
-                rank = (uint32_t)v;
-            }
-            uint32_t v = rank_var ? rank_var[rank] : rank;
-            if (v >= nforms)
+            int64_t v = mode ? take_var(&r, mode, vbits, nforms, rank_var) : var0;
+            if (v < 0)
                 return 0;
-            var[at] = v;
+            var[at] = (uint32_t)v;
         }
     }
     /* bytes consumed: bytes loaded minus the whole bytes still in the window */

@@ -435,9 +435,14 @@ static int decode_vals(ibid_postings *p)
         p->varv = b;
         p->pcap = (size_t)nvals;
     }
-    uint32_t plen[B];
-    for (uint32_t i = 0; i < p->n; i++)
-        plen[i] = ibid_index_passage_len(p->ix, p->docs[i]);
+    uint32_t plen[B]; /* the passages' lengths (docs were checked < N, LENS is N entries) */
+    const uint8_t *lens = p->ix->sec[IBID_SEC_LENS].p;
+    if (p->ix->lens_width == 2)
+        for (uint32_t i = 0; i < p->n; i++)
+            plen[i] = ibid_le16(lens + 2 * (size_t)p->docs[i]);
+    else
+        for (uint32_t i = 0; i < p->n; i++)
+            plen[i] = ibid_le32(lens + 4 * (size_t)p->docs[i]);
     size_t k = ibid_posblock_decode(p->bp, p->bp_end, p->tfs, plen, p->n, p->nforms > 1 ? p->rank_var : NULL,
                                     p->nforms, p->posv, p->varv);
     if (!k || k != bytes)
