@@ -15,7 +15,7 @@
  * term at a time, one inflated store block per input and two 1 MiB write buffers; the postings
  * and the compressed store go to the output file as they are produced, and the pages of the
  * inputs' mappings are given back once read (Gutenberg, 104 MB in 4 segments: 31-33 MB of heap,
- * about 50 MB peak RSS, against 221 MB for a full build).
+ * 42-44 MB peak RSS, against 221 MB for a full build).
  *
  * Ownership: the inputs' indexes and deletion lists are borrowed and not kept.
  */
