@@ -735,7 +735,7 @@ static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_
             (*vals)[vi++] = (v >> 8) << vbits | (v & 0xff);
         }
     }
-    return ibid_postings_encode(enc, *docs, *tfs, te->df, *vals, b->lens, &o->postings);
+    return ibid_postings_encode_forms(enc, *docs, *tfs, te->df, *vals, te->nforms, b->lens, &o->postings);
 }
 
 static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
