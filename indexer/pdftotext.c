@@ -3,7 +3,8 @@
  *
  * The child is started with posix_spawnp (no shell: the path is one argv element, so no name
  * can be misread; a name starting with "-" is passed as "./-name").  Its stdin is /dev/null,
- * stdout and stderr are two pipes whose read ends are close-on-exec.  The parent poll()s both
+ * stdout and stderr are two pipes, all four ends close-on-exec and numbered 3 or more (so the
+ * child's dup2 onto 1 and 2 cannot clobber one when a standard stream of ours was closed).  The parent poll()s both
  * pipes until both reach end of file (reading only stdout could deadlock on a child blocked
  * writing a full stderr pipe), keeps all of stdout and the last 1 KiB of stderr, and only then
  * reaps the child with waitpid.  Every path out of the function after a successful spawn goes
@@ -55,14 +56,35 @@ static void last_line(const char *s, size_t n, char *out, size_t outsize)
             out[i] = ' ';
 }
 
+/* Makes fd close-on-exec and at least 3, so that the child's dup2 onto 0, 1 and 2 cannot
+   overwrite it (when ibid-index was started with a standard stream closed, pipe() may return
+   0, 1 or 2).  Returns the fd (fd itself or a copy, the original then closed), or -1. */
+static int high_cloexec(int fd)
+{
+    if (fd >= 3)
+        return fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 ? fd : -1;
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return copy;
+}
+
 static int make_pipe(int fds[2])
 {
-    if (pipe(fds) != 0)
+    int raw[2];
+    if (pipe(raw) != 0)
         return -1;
-    if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
-        int e = errno;
-        close(fds[0]);
-        close(fds[1]);
+    fds[0] = high_cloexec(raw[0]);
+    int e = errno;
+    fds[1] = high_cloexec(raw[1]);
+    if (fds[0] < 0 || fds[1] < 0) {
+        if (fds[1] < 0)
+            e = errno;
+        if (fds[0] >= 0)
+            close(fds[0]);
+        if (fds[1] >= 0)
+            close(fds[1]);
         errno = e;
         return -1;
     }

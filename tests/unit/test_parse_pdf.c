@@ -659,6 +659,17 @@ static void test_pdftotext_pipes(void **state)
     assert_int_equal(rc, IBID_OK);
     assert_string_equal(text, "done\n");
     free(text);
+    /* our stdin closed: pipe() hands out fd 0, which must not end up as the child's stdin or
+       be clobbered by its dup2s */
+    int saved = dup(0);
+    assert_true(saved >= 0);
+    assert_int_equal(close(0), 0);
+    rc = run_fake("echo out; echo err >&2", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    assert_int_equal(dup2(saved, 0), 0);
+    assert_int_equal(close(saved), 0);
+    assert_int_equal(rc, IBID_OK);
+    assert_string_equal(text, "out\n");
+    free(text);
     /* a nonzero exit: the reason is its last stderr line */
     rc = run_fake("echo some text; echo 'Syntax Error: first' >&2; echo 'Syntax Error: Couldn'\\''t read xref table' >&2; exit 3",
                   IBID_MAX_FILE, &text, &len, why, sizeof why);
