@@ -7,7 +7,7 @@
  * child's dup2 onto 1 and 2 cannot clobber one when a standard stream of ours was closed).  The parent poll()s both
  * pipes until both reach end of file (reading only stdout could deadlock on a child blocked
  * writing a full stderr pipe), keeps all of stdout and the last 1 KiB of stderr, and only then
- * reaps the child with waitpid.  Every path out of the function after a successful spawn goes
+ * reaps the child with waitpid.  A child that writes nothing for idle_ms is killed (SIGKILL).  Every path out of the function after a successful spawn goes
  * through the reap, so no zombie is left behind.
  */
 #include "pdftotext.h"
@@ -104,7 +104,7 @@ static int reap(pid_t pid)
     }
 }
 
-int ibid_pdftotext(const char *path, uint64_t max_len, char **text, size_t *len, char *why,
+int ibid_pdftotext(const char *path, uint64_t max_len, int idle_ms, char **text, size_t *len, char *why,
                    size_t whysize)
 {
     *text = NULL;
@@ -168,15 +168,20 @@ int ibid_pdftotext(const char *path, uint64_t max_len, char **text, size_t *len,
     size_t n = 0, cap = 0;
     char errbuf[ERR_KEEP];
     size_t errn = 0;
-    int status = IBID_OK, io_errno = 0;
+    int status = IBID_OK, io_errno = 0, idle = 0;
     struct pollfd pf[2] = {{.fd = out[0], .events = POLLIN}, {.fd = err[0], .events = POLLIN}};
     int open_fds = 2;
     while (open_fds > 0) {
-        int r = poll(pf, 2, -1);
+        int r = poll(pf, 2, idle_ms > 0 ? idle_ms : -1);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             io_errno = errno;
+            status = IBID_EIO;
+            break;
+        }
+        if (r == 0) { /* nothing written for idle_ms: a PDF that makes pdftotext loop */
+            idle = 1;
             status = IBID_EIO;
             break;
         }
@@ -263,6 +268,10 @@ int ibid_pdftotext(const char *path, uint64_t max_len, char **text, size_t *len,
         set_why(why, whysize, reason[0] ? "pdftotext failed (%s): %s" : "pdftotext failed (%s)%s", code,
                 reason);
         status = IBID_EIO;
+    } else if (status == IBID_EIO && idle) {
+        char secs[32];
+        snprintf(secs, sizeof secs, "%d", (idle_ms + 999) / 1000);
+        set_why(why, whysize, "pdftotext wrote nothing for %s s and was stopped%s", secs, "");
     } else if (status == IBID_EIO) {
         set_why(why, whysize, "reading pdftotext's output: %s%s", strerror(io_errno), "");
     } else if (status == IBID_ELIMIT) {

@@ -317,7 +317,7 @@ static ibid_read_result read_pdf(const char *path, char **data, size_t *len, con
     char why[512];
     char *buf = NULL;
     size_t n = 0;
-    int rc = ibid_pdftotext(path, IBID_MAX_FILE, &buf, &n, why, sizeof why);
+    int rc = ibid_pdftotext(path, IBID_MAX_FILE, IBID_PDFTOTEXT_IDLE_MS, &buf, &n, why, sizeof why);
     if (rc == IBID_ENOMEM)
         return IBID_READ_NOMEM;
     if (rc != IBID_OK) {

@@ -21,7 +21,8 @@
  * through posix_spawnp, with no shell, stdin from /dev/null, and reads its standard output
  * (the text, with a form feed after every page) and the last line of its standard error.  A
  * pdftotext that cannot be found ("install poppler-utils"), that exits with a nonzero status or
- * is killed, or whose output holds no text (a scanned PDF), is reported once through diag as
+ * is killed, that writes nothing for 10 minutes (IBID_PDFTOTEXT_IDLE_MS; it is then stopped),
+ * or whose output holds no text (a scanned PDF), is reported once through diag as
  * "path: pdftotext ...: ..., skipped" and the file is skipped.  The text is then cleaned as
  * above (no binary test).  The caller keeps the PDF's own size and mtime (ibid_source).
  */

@@ -482,7 +482,7 @@ static void test_pdftotext_missing(void **state)
     assert_int_equal(setenv("PATH", empty, 1), 0);
     char *text = (char *)1, why[256];
     size_t len = 1;
-    int rc = ibid_pdftotext("book.pdf", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    int rc = ibid_pdftotext("book.pdf", IBID_MAX_FILE, 0, &text, &len, why, sizeof why);
     if (saved)
         assert_int_equal(setenv("PATH", saved, 1), 0);
     else
@@ -510,7 +510,7 @@ static void test_pdftotext_fails(void **state)
     assert_int_equal(chdir(dir), 0);
     char *text = NULL, why[256];
     size_t len = 0;
-    int rc = ibid_pdftotext("-broken.pdf", IBID_MAX_FILE, &text, &len, why, sizeof why);
+    int rc = ibid_pdftotext("-broken.pdf", IBID_MAX_FILE, 0, &text, &len, why, sizeof why);
     assert_int_equal(chdir(IBID_SOURCE_DIR), 0);
     assert_int_equal(unlink(path), 0);
     assert_int_equal(rmdir(dir), 0);
@@ -608,7 +608,8 @@ static void install_fake(const char *script)
     assert_int_equal(chmod(path, 0755), 0);
 }
 
-static int run_fake(const char *script, uint64_t max_len, char **text, size_t *len, char *why, size_t whysize)
+static int run_fake_idle(const char *script, uint64_t max_len, int idle_ms, char **text, size_t *len, char *why,
+                         size_t whysize)
 {
     snprintf(fake_dir, sizeof fake_dir, "/tmp/ibid-test-pdf-XXXXXX");
     assert_non_null(mkdtemp(fake_dir));
@@ -618,7 +619,7 @@ static int run_fake(const char *script, uint64_t max_len, char **text, size_t *l
     char path[512];
     snprintf(path, sizeof path, "%s:%s", fake_dir, saved ? saved : "/usr/bin:/bin");
     assert_int_equal(setenv("PATH", path, 1), 0);
-    int rc = ibid_pdftotext("x.pdf", max_len, text, len, why, whysize);
+    int rc = ibid_pdftotext("x.pdf", max_len, idle_ms, text, len, why, whysize);
     if (saved)
         assert_int_equal(setenv("PATH", saved, 1), 0);
     free(saved);
@@ -631,6 +632,11 @@ static int run_fake(const char *script, uint64_t max_len, char **text, size_t *l
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
     assert_int_equal(errno, ECHILD);
     return rc;
+}
+
+static int run_fake(const char *script, uint64_t max_len, char **text, size_t *len, char *why, size_t whysize)
+{
+    return run_fake_idle(script, max_len, 0, text, len, why, whysize);
 }
 
 static void test_pdftotext_pipes(void **state)
@@ -680,6 +686,11 @@ static void test_pdftotext_pipes(void **state)
     rc = run_fake("kill -9 $$", IBID_MAX_FILE, &text, &len, why, sizeof why);
     assert_int_equal(rc, IBID_EIO);
     assert_string_equal(why, "pdftotext failed (killed by signal 9)");
+    /* silent for longer than allowed: stopped and reaped ("exec" so that the sleep is the child) */
+    rc = run_fake_idle("echo begun; exec sleep 30", IBID_MAX_FILE, 300, &text, &len, why, sizeof why);
+    assert_int_equal(rc, IBID_EIO);
+    assert_null(text);
+    assert_string_equal(why, "pdftotext wrote nothing for 1 s and was stopped");
     /* more text than allowed: ELIMIT, and the child (which would write forever) is stopped */
     rc = run_fake("exec cat /dev/zero", 1 << 20, &text, &len, why, sizeof why);
     assert_int_equal(rc, IBID_ELIMIT);
