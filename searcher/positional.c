@@ -330,6 +330,8 @@ ibid_scorer *ibid_scorer_phrase(ibid_eval *ev, const ibid_phrase_word *w, size_t
         p->lead[i] = p->pc[order[i]];
     /* offsets are relative to the first word; keep the minimum at 0 for the spans */
     p->base.ops = &phrase_ops;
+    p->bb_from = 1; /* no block bound cached ([1, 0] is empty) */
+    p->bb_upto = 0;
     p->base.cost = min_df;
     p->base.max_score = ibid_bm25_score(&ev->bm, idf, min_tf ? min_tf : 1, 0);
     if ((*rc = phrase_advance(&p->base, 0)) < 0)
