@@ -199,16 +199,16 @@ static inline int64_t take_alone(bitr *r, uint32_t len)
             if (r->bits < b - 1)
                 return -1;
         }
+        /* both readings at once, then a select (the long or short code is a coin toss: a
+           branch on it mispredicts) */
         uint64_t u = (1ull << b) - rr;
-        g = r->acc & ((1ull << (b - 1)) - 1);
-        if (g < u) {
-            drop(r, b - 1);
-        } else {
-            if (r->bits < b)
-                return -1;
-            g = ((g << 1) | ((r->acc >> (b - 1)) & 1)) - u;
-            drop(r, b);
-        }
+        uint64_t lo = r->acc & ((1ull << (b - 1)) - 1);
+        uint64_t hi = ((lo << 1) | ((r->acc >> (b - 1)) & 1)) - u;
+        int longer = lo >= u;
+        if (longer && r->bits < b)
+            return -1;
+        g = longer ? hi : lo;
+        drop(r, b - 1 + (unsigned)longer);
     }
     if (g < len)
         return (int64_t)g;
@@ -249,35 +249,54 @@ static inline int64_t take_gap(bitr *r, unsigned k)
     return g > UINT32_MAX ? -1 : (int64_t)g;
 }
 
-size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t *tf, const uint32_t *len,
-                            size_t n, const uint8_t *rank_var, uint32_t nforms, uint32_t *pos, uint32_t *var)
+int ibid_posblock_start(ibid_posblock_dec *d, const uint8_t *p, const uint8_t *end, const uint8_t *rank_var,
+                        uint32_t nforms)
 {
-    if (p >= end || nforms == 0)
-        return 0;
+    memset(d, 0, sizeof *d);
+    if (p >= end || nforms == 0 || nforms > 256)
+        return -1;
     bitr r = {p, end, 0, 0};
     refill(&r);
-    unsigned mode = 0, vbits = nforms > 1 ? ibid_bitpack_width(nforms - 1) : 0;
+    d->vbits = nforms > 1 ? ibid_bitpack_width(nforms - 1) : 0;
     if (nforms > 1) {
         int64_t m = take(&r, 2);
         if (m < 0 || m == 3)
-            return 0;
-        mode = (unsigned)m;
+            return -1;
+        d->mode = (unsigned)m;
     }
-    uint32_t var0 = rank_var ? rank_var[0] : 0; /* mode 0: every variant is rank 0's */
-    if (var0 >= nforms)
-        return 0;
+    d->var0 = rank_var ? rank_var[0] : 0; /* mode 0: every variant is rank 0's */
+    if (d->var0 >= nforms)
+        return -1;
+    d->start = p;
+    d->p = r.p;
+    d->end = end;
+    d->acc = r.acc;
+    d->bits = r.bits;
+    d->nforms = nforms;
+    d->rank_var = rank_var;
+    return 0;
+}
+
+int ibid_posblock_next(ibid_posblock_dec *d, const uint32_t *tf, const uint32_t *len, size_t n, uint32_t *pos,
+                       uint32_t *var)
+{
+    bitr r = {d->p, d->end, d->acc, d->bits};
+    unsigned mode = d->mode, vbits = d->vbits;
+    uint32_t nforms = d->nforms, var0 = d->var0;
+    const uint8_t *rank_var = d->rank_var;
     size_t at = 0;
+    int rc = -1;
     for (size_t i = 0; i < n; i++) {
         if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
             refill(&r);
         if (tf[i] == 1) { /* most postings */
             int64_t g = take_alone(&r, len[i]);
             if (g < 0)
-                return 0;
+                goto out;
             pos[at] = (uint32_t)g;
             int64_t v = mode ? take_var(&r, mode, vbits, nforms, rank_var) : var0;
             if (v < 0)
-                return 0;
+                goto out;
             var[at++] = (uint32_t)v;
             continue;
         }
@@ -288,17 +307,36 @@ size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t
                 refill(&r);
             int64_t g = take_gap(&r, k);
             if (g < 0)
-                return 0;
+                goto out;
             prev += (uint64_t)g;
             if (prev > UINT32_MAX)
-                return 0;
+                goto out;
             pos[at] = (uint32_t)prev;
             int64_t v = mode ? take_var(&r, mode, vbits, nforms, rank_var) : var0;
             if (v < 0)
-                return 0;
+                goto out;
             var[at] = (uint32_t)v;
         }
     }
-    /* bytes consumed: bytes loaded minus the whole bytes still in the window */
-    return (size_t)(r.p - p) - r.bits / 8;
+    rc = 0;
+out:
+    d->p = r.p;
+    d->acc = r.acc;
+    d->bits = r.bits;
+    return rc;
+}
+
+size_t ibid_posblock_consumed(const ibid_posblock_dec *d)
+{
+    /* bytes loaded minus the whole bytes still in the window */
+    return (size_t)(d->p - d->start) - d->bits / 8;
+}
+
+size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t *tf, const uint32_t *len,
+                            size_t n, const uint8_t *rank_var, uint32_t nforms, uint32_t *pos, uint32_t *var)
+{
+    ibid_posblock_dec d;
+    if (ibid_posblock_start(&d, p, end, rank_var, nforms) || ibid_posblock_next(&d, tf, len, n, pos, var))
+        return 0;
+    return ibid_posblock_consumed(&d);
 }

@@ -55,4 +55,24 @@ size_t ibid_posblock_encode(const uint32_t *tf, const uint32_t *len, size_t n, c
 size_t ibid_posblock_decode(const uint8_t *p, const uint8_t *end, const uint32_t *tf, const uint32_t *len,
                             size_t n, const uint8_t *rank_var, uint32_t nforms, uint32_t *pos, uint32_t *var);
 
+/* The same, posting by posting (a phrase wants the positions of a few postings of a block:
+   decoding stops after the last one asked for).  The state is the caller's; no allocation. */
+typedef struct ibid_posblock_dec {
+    const uint8_t *start, *p, *end;
+    uint64_t acc;
+    unsigned bits, mode, vbits;
+    uint32_t nforms, var0;
+    const uint8_t *rank_var;
+} ibid_posblock_dec;
+
+/* Starts on the block at [p, end) (reads the variant mode).  0, or -1 when malformed. */
+int ibid_posblock_start(ibid_posblock_dec *d, const uint8_t *p, const uint8_t *end, const uint8_t *rank_var,
+                        uint32_t nforms);
+/* Decodes the block's next n postings (tf[0..n), len[0..n)) into pos and var (sum of tf
+   entries each).  0, or -1 when malformed (the state is then unusable). */
+int ibid_posblock_next(ibid_posblock_dec *d, const uint32_t *tf, const uint32_t *len, size_t n, uint32_t *pos,
+                       uint32_t *var);
+/* Bytes consumed so far: once every posting is decoded, the block's size. */
+size_t ibid_posblock_consumed(const ibid_posblock_dec *d);
+
 #endif

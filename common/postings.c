@@ -53,8 +53,11 @@ struct ibid_postings {
     int bound_ready;
     const uint8_t *bp, *bp_end;
     uint32_t docs[B], tfs[B];
-    /* positions of the current block, decoded whole */
-    int vals_ready;
+    /* positions of the current block, decoded up to the last posting asked for */
+    int vals_ready, vals_bad;
+    ibid_posblock_dec dec;
+    uint32_t dec_i;      /* postings decoded */
+    size_t dec_at;       /* values decoded */
     uint32_t pv_i;       /* posting index whose values start at pv_off */
     size_t pv_off;
     uint32_t *posv, *varv;
@@ -413,8 +416,8 @@ static int build_rank_var(ibid_postings *p)
     return IBID_OK;
 }
 
-/* Decodes the positions and variants of the current block. */
-static int decode_vals(ibid_postings *p)
+/* Starts decoding the current block's positions: sizes the arrays, starts the bit reader. */
+static int start_vals(ibid_postings *p)
 {
     uint64_t nvals = 0;
     for (uint32_t i = 0; i < p->n; i++)
@@ -435,21 +438,40 @@ static int decode_vals(ibid_postings *p)
         p->varv = b;
         p->pcap = (size_t)nvals;
     }
+    if (ibid_posblock_start(&p->dec, p->bp, p->bp_end, p->nforms > 1 ? p->rank_var : NULL, p->nforms))
+        return IBID_ECORRUPT;
+    p->vals_ready = 1;
+    p->dec_i = 0;
+    p->dec_at = 0;
+    p->pv_i = 0;
+    p->pv_off = 0;
+    return IBID_OK;
+}
+
+/* Decodes the current block's positions up to posting `upto` (inclusive); once the last
+   posting is decoded, the block's bytes must be consumed exactly. */
+static int decode_upto(ibid_postings *p, uint32_t upto)
+{
+    uint32_t from = p->dec_i, cnt = upto + 1 - from;
     uint32_t plen[B]; /* the passages' lengths (docs were checked < N, LENS is N entries) */
     const uint8_t *lens = p->ix->sec[IBID_SEC_LENS].p;
     if (p->ix->lens_width == 2)
-        for (uint32_t i = 0; i < p->n; i++)
-            plen[i] = ibid_le16(lens + 2 * (size_t)p->docs[i]);
+        for (uint32_t i = 0; i < cnt; i++)
+            plen[i] = ibid_le16(lens + 2 * (size_t)p->docs[from + i]);
     else
-        for (uint32_t i = 0; i < p->n; i++)
-            plen[i] = ibid_le32(lens + 4 * (size_t)p->docs[i]);
-    size_t k = ibid_posblock_decode(p->bp, p->bp_end, p->tfs, plen, p->n, p->nforms > 1 ? p->rank_var : NULL,
-                                    p->nforms, p->posv, p->varv);
-    if (!k || k != bytes)
+        for (uint32_t i = 0; i < cnt; i++)
+            plen[i] = ibid_le32(lens + 4 * (size_t)p->docs[from + i]);
+    if (ibid_posblock_next(&p->dec, p->tfs + from, plen, cnt, p->posv + p->dec_at, p->varv + p->dec_at)) {
+        p->vals_bad = 1;
         return IBID_ECORRUPT;
-    p->vals_ready = 1;
-    p->pv_i = 0;
-    p->pv_off = 0;
+    }
+    for (uint32_t i = from; i <= upto; i++)
+        p->dec_at += p->tfs[i];
+    p->dec_i = upto + 1;
+    if (p->dec_i == p->n && ibid_posblock_consumed(&p->dec) != (size_t)(p->bp_end - p->bp)) {
+        p->vals_bad = 1;
+        return IBID_ECORRUPT;
+    }
     return IBID_OK;
 }
 
@@ -458,7 +480,14 @@ int ibid_postings_positions(ibid_postings *p, const uint32_t **pos, const uint32
     if (!p->want_pos || p->doc == IBID_NO_DOC)
         return IBID_EINVAL;
     int rc;
-    if (!p->vals_ready && (rc = decode_vals(p)) != IBID_OK)
+    if (!p->vals_ready) {
+        p->vals_bad = 0;
+        if ((rc = start_vals(p)) != IBID_OK)
+            return rc;
+    }
+    if (p->vals_bad)
+        return IBID_ECORRUPT;
+    if (p->i >= p->dec_i && (rc = decode_upto(p, p->i)) != IBID_OK)
         return rc;
     if (p->pv_i > p->i) {
         p->pv_i = 0;
