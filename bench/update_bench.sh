@@ -130,7 +130,7 @@ LIX="$W/less.ibid"
 "$IX" -q -o "$LIX" "$LESS" || die "indexing the $((NBOOKS - 1)) books failed"
 cp "$LIX" "$W/less.saved"
 for r in $(seq 1 "$REPEAT"); do
-  rm -rf "$LIX" "$LIX.d" "$LESS/$BOOK"
+  rm -rf "${LIX:?}" "$LIX.d" "${LESS:?}/${BOOK:?}"
   cp "$W/less.saved" "$LIX"
   # a fresh copy of the book (a new mtime: what a user's cp does), then the update
   cp "$ALL/$BOOK" "$LESS/$BOOK"
