@@ -25,17 +25,21 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
     return h;
 }
 
-/* 1 when text at i starts a URL (http://, https://, www.). */
+/* 1 when text at i starts a URL (http://, https://, www.).  Called at every byte: the first
+   letter decides before any comparison. */
 static int url_at(const char *t, size_t len, size_t i)
 {
-    static const char *const pre[] = {"http://", "https://", "www."};
-    for (size_t k = 0; k < 3; k++) {
-        size_t m = strlen(pre[k]);
-        if (i + m <= len && strncmp(t + i, pre[k], m) == 0 && (i == 0 || t[i - 1] == ' ' ||
-                                                              t[i - 1] == '(' || t[i - 1] == '<' ||
-                                                              t[i - 1] == '\n' || t[i - 1] == '\t'))
+    if (t[i] != 'h' && t[i] != 'w')
+        return 0;
+    if (i > 0 && t[i - 1] != ' ' && t[i - 1] != '(' && t[i - 1] != '<' && t[i - 1] != '\n' && t[i - 1] != '\t')
+        return 0;
+    static const struct {
+        const char *s;
+        size_t n;
+    } pre[] = {{"http://", 7}, {"https://", 8}, {"www.", 4}};
+    for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++)
+        if (i + pre[k].n <= len && memcmp(t + i, pre[k].s, pre[k].n) == 0)
             return 1;
-    }
     return 0;
 }
 
@@ -55,7 +59,8 @@ int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_k
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
-    stem *st = malloc(MAX_STEMS * sizeof *st);
+    size_t cap = len / 2 + 2 < MAX_STEMS ? len / 2 + 2 : MAX_STEMS; /* a token takes 2 bytes at least */
+    stem *st = malloc(cap * sizeof *st);
     if (!st)
         return IBID_ENOMEM;
     size_t n = 0, url_end = 0, scan = 0;
@@ -86,7 +91,7 @@ int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_k
         if (t.flags & IBID_TOK_JOINED)
             while (n > 0 && st[n - 1].start >= t.start)
                 n--; /* its parts */
-        if (n < MAX_STEMS)
+        if (n < cap)
             st[n++] = (stem){h, t.start};
     }
     if (rc == IBID_OK) {
