@@ -678,7 +678,7 @@ static int merge_into(run *r, const size_t *pick, size_t k, const char *out_path
         in[i].deleted = s->nall ? s->all : NULL;
         in[i].ndeleted = s->nall;
     }
-    ibid_merge_opts mo = {.level = r->o->level, .diag = r->diag, .segment_id = id};
+    ibid_merge_opts mo = {.level = r->o->level, .diag = r->diag, .segment_id = id, .threads = r->o->threads};
     int rc = ibid_segment_merge(in, k, out_path, &mo, bs);
     free(in);
     if (rc != IBID_OK)
