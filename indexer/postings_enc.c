@@ -101,12 +101,6 @@ static int put_positions(ibid_postenc *e, const uint32_t *docs, const uint32_t *
     return IBID_OK;
 }
 
-int ibid_postings_encode(ibid_postenc *e, const uint32_t *docs, const uint32_t *tfs, size_t df,
-                         const uint32_t *vals, const uint32_t *lens, ibid_buf *out)
-{
-    return ibid_postings_encode_forms(e, docs, tfs, df, vals, e->nforms ? e->nforms : 1, lens, out);
-}
-
 int ibid_postings_encode_forms(ibid_postenc *e, const uint32_t *docs, const uint32_t *tfs, size_t df,
                                const uint32_t *vals, uint32_t nforms, const uint32_t *lens, ibid_buf *out)
 {

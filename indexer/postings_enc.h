@@ -19,9 +19,6 @@
 
 typedef struct ibid_postenc {
     ibid_buf docs, pos, skip;
-    /* The term's form count for ibid_postings_encode (format version 2 needs it); 0 reads as 1.
-       ibid_postings_encode_forms takes it as an argument instead. */
-    uint32_t nforms;
     /* private scratch */
     ibid_buf ranktab;
     uint32_t *gaps;
@@ -39,10 +36,6 @@ typedef struct ibid_postenc {
    out of range. */
 int ibid_postings_encode_forms(ibid_postenc *e, const uint32_t *docs, const uint32_t *tfs, size_t df,
                                const uint32_t *vals, uint32_t nforms, const uint32_t *lens, ibid_buf *out);
-/* The same with nforms = e->nforms (0 reads as 1): set e->nforms before each term whose vals
-   carry variant bits.  Kept for callers of the version-1 API. */
-int ibid_postings_encode(ibid_postenc *e, const uint32_t *docs, const uint32_t *tfs, size_t df,
-                         const uint32_t *vals, const uint32_t *lens, ibid_buf *out);
 void ibid_postenc_free(ibid_postenc *e);
 
 #endif
