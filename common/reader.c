@@ -192,6 +192,8 @@ static int open_manifest(ibid_reader *r, const char *path, char *err, size_t err
         rc = ibid_index_open(name.data, &s->owned, err, errlen);
         if (rc == IBID_ENOENT) {
             *retry = 1;
+            if (errlen)
+                snprintf(err, errlen, "%s: segment file missing", name.data);
             break;
         }
         if (rc < 0)
@@ -209,6 +211,8 @@ static int open_manifest(ibid_reader *r, const char *path, char *err, size_t err
         rc = ibid_deletions_read(name.data, ms->passages, ibid_index_term_count(s->owned), &s->del, err, errlen);
         if (rc == IBID_ENOENT) {
             *retry = 1;
+            if (errlen)
+                snprintf(err, errlen, "%s: deletion file missing", name.data);
             break;
         }
         if (rc < 0)
@@ -217,8 +221,6 @@ static int open_manifest(ibid_reader *r, const char *path, char *err, size_t err
         if (s->del.npids != ms->deleted)
             rc = fail(err, errlen, IBID_ECORRUPT, "%s: %s", name.data, "deleted count differs from the manifest");
     }
-    if (rc == IBID_ENOENT && !*retry && errlen)
-        snprintf(err, errlen, "%s: a segment file is missing", path);
     ibid_buf_free(&name);
     ibid_manifest_free(&m);
     return rc;
@@ -233,6 +235,7 @@ int ibid_reader_open(const char *path, ibid_reader **out, char *err, size_t errl
     if (!r)
         return IBID_ENOMEM;
     int rc = IBID_ENOENT;
+    uint64_t missing_gen = 0; /* the generation whose file was missing on the last attempt */
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
         free_segs(r);
         r->generation = 0;
@@ -267,8 +270,18 @@ int ibid_reader_open(const char *path, ibid_reader **out, char *err, size_t errl
             }
         } else {
             rc = open_manifest(r, path, err, errlen, &retry);
-            if (retry)
+            if (retry && rc == IBID_ENOENT && r->generation && r->generation == missing_gen) {
+                /* the same generation twice with a file missing: not a race but a damaged
+                   index (err names the file) */
+                rc = IBID_ECORRUPT;
+                break;
+            }
+            if (retry) {
+                missing_gen = r->generation;
+                if (attempt + 1 == OPEN_ATTEMPTS)
+                    rc = IBID_ECORRUPT; /* still racing after every attempt: give up, named */
                 continue;
+            }
         }
         if (rc == IBID_OK)
             rc = finish(r, err, errlen);

@@ -22,6 +22,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,6 +320,16 @@ static int new_builder(run *r)
     return r->b ? IBID_OK : IBID_ENOMEM;
 }
 
+/* Returns the heap's free memory to the system after a run is written (glibc keeps a freed
+   builder's pages otherwise, and the next builder and the final merge, which allocate in other
+   sizes, do not reuse all of them: the resident set would creep past the --memory budget). */
+static void give_back_heap(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Writes the builder as segment INDEX.d/ID.seg.ibid (a new id) and opens it into g. */
 static int flush_builder(run *r)
 {
@@ -334,6 +347,7 @@ static int flush_builder(run *r)
     ibid_builder_free(r->b);
     r->b = NULL;
     r->bfiles = 0;
+    give_back_heap();
     if (rc != IBID_OK)
         return report_rc(r, name, "cannot write a segment", rc);
     r->st->runs++;
@@ -931,6 +945,7 @@ static int full_build(run *r, const ibid_source_list *sources)
     } else {
         if ((rc = flush_builder(r)) != IBID_OK)
             return rc;
+        give_back_heap();
         if ((rc = write_standalone(r)) != IBID_OK)
             return rc;
     }
@@ -1027,6 +1042,9 @@ int ibid_update_run(const ibid_update_opts *o, ibid_update_stats *st)
             st->live_passages += seg_passages(&r.g.segs[i]) - r.g.segs[i].del.npids;
             st->deleted_passages += r.g.segs[i].del.npids;
         }
+        /* nothing to write, but a run killed after publishing may have left files that no
+           generation names: remove them (we hold the lock) */
+        collect_garbage(&r, kind == IBID_AT_MANIFEST ? &r.g.m : NULL);
         goto out;
     }
     st->wrote = 1;

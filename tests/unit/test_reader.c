@@ -554,14 +554,11 @@ static void expect_missing_fails(const char *path)
     int rc = ibid_reader_open(two_path, &r, err, sizeof err);
     assert_int_equal(rename(moved, path), 0);
     assert_null(r);
-    /* The manifest still names the file: the index is damaged.  The reader gives up after its
-       retries with IBID_ENOENT and (at commit 9f331a2) no reason, so ibid-search says "no index
-       at INDEX; build one with ..." for an index whose segment file is missing: reported to
-       the lead (reader.c); IBID_ECORRUPT with a reason would be clearer.  Either is accepted
-       here, a crash, a hang or success is not. */
-    assert_true(rc == IBID_ENOENT || rc == IBID_ECORRUPT);
-    if (rc == IBID_ECORRUPT)
-        assert_true(err[0] != '\0');
+    /* The manifest still names the file: the index is damaged, and the reason names the file
+       (not "no index", which would send the user to rebuild an index that exists). */
+    assert_int_equal(rc, IBID_ECORRUPT);
+    assert_non_null(strstr(err, "missing"));
+    assert_non_null(strstr(err, strrchr(path, '/') + 1));
     assert_int_equal(ibid_reader_open(two_path, &r, err, sizeof err), IBID_OK);
     ibid_reader_close(r);
 }
