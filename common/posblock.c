@@ -11,34 +11,17 @@
 
 #include <string.h>
 
+#include "bitio.h"
 #include "bitpack.h"
 #include "rice.h"
 
-typedef struct bitw {
-    uint8_t *out;
-    size_t o;
-    uint64_t acc;
-    unsigned bits;
-} bitw;
-
-static void put(bitw *w, uint64_t v, unsigned n) /* n <= 32 */
-{
-    w->acc |= v << w->bits;
-    w->bits += n;
-    while (w->bits >= 8) {
-        w->out[w->o++] = (uint8_t)w->acc;
-        w->acc >>= 8;
-        w->bits -= 8;
-    }
-}
-
-static void put_zeros(bitw *w, unsigned n)
+static void put_zeros(ibid_bitw *w, unsigned n)
 {
     while (n > 32) {
-        put(w, 0, 32);
+        ibid_bitw_put(w, 0, 32);
         n -= 32;
     }
-    put(w, 0, n);
+    ibid_bitw_put(w, 0, n);
 }
 
 /* Bits of a truncated binary code over [0, r), r >= 1: ceil(log2 r) (0 for r = 1). */
@@ -58,7 +41,7 @@ static uint64_t rank_cost_unary(const uint8_t *ranks, size_t m, uint32_t nforms)
 size_t ibid_posblock_encode(const uint32_t *tf, const uint32_t *len, size_t n, const uint32_t *gaps,
                             const uint8_t *ranks, uint32_t nforms, uint8_t *out)
 {
-    bitw w = {out, 0, 0, 0};
+    ibid_bitw w = {out, 0, 0, 0};
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         m += tf[i];
@@ -69,7 +52,7 @@ size_t ibid_posblock_encode(const uint32_t *tf, const uint32_t *len, size_t n, c
             all0 = ranks[i] == 0;
         if (!all0)
             mode = rank_cost_unary(ranks, m, nforms) <= (uint64_t)vbits * m ? 1 : 2;
-        put(&w, mode, 2);
+        ibid_bitw_put(&w, mode, 2);
     }
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
@@ -83,76 +66,49 @@ size_t ibid_posblock_encode(const uint32_t *tf, const uint32_t *len, size_t n, c
                 unsigned b = tb_width(r);
                 uint64_t u = (1ull << b) - r;
                 if (sym < u) {
-                    put(&w, sym, b - 1);
+                    ibid_bitw_put(&w, sym, b - 1);
                 } else {
-                    put(&w, (sym + u) >> 1, b - 1);
-                    put(&w, (sym + u) & 1, 1);
+                    ibid_bitw_put(&w, (sym + u) >> 1, b - 1);
+                    ibid_bitw_put(&w, (sym + u) & 1, 1);
                 }
                 if (sym == len[i])
-                    put(&w, g, 32);
+                    ibid_bitw_put(&w, g, 32);
             } else if (q < IBID_RICE_ESCAPE) {
-                put(&w, 1ull << q, q + 1);
-                put(&w, g & mask, k);
+                ibid_bitw_put(&w, 1ull << q, q + 1);
+                ibid_bitw_put(&w, g & mask, k);
             } else {
-                put(&w, 0, IBID_RICE_ESCAPE);
-                put(&w, g, 32);
+                ibid_bitw_put(&w, 0, IBID_RICE_ESCAPE);
+                ibid_bitw_put(&w, g, 32);
             }
             if (mode == 1) {
                 uint32_t r = ranks[at];
                 put_zeros(&w, r);
                 if (r + 1 < nforms)
-                    put(&w, 1, 1);
+                    ibid_bitw_put(&w, 1, 1);
             } else if (mode == 2) {
-                put(&w, ranks[at], vbits);
+                ibid_bitw_put(&w, ranks[at], vbits);
             }
         }
     }
-    if (w.bits)
-        out[w.o++] = (uint8_t)w.acc;
-    return w.o;
+    return ibid_bitw_finish(&w);
 }
 
-typedef struct bitr {
-    const uint8_t *p, *end;
-    uint64_t acc; /* valid bits: the low `bits`; above them zeros or the stream's next bits */
-    unsigned bits;
-} bitr;
-
-static inline void refill(bitr *r)
-{
-    if (r->end - r->p >= 8) {
-        uint64_t x;
-        memcpy(&x, r->p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x);
-#endif
-        r->acc |= x << r->bits;
-        r->p += (63 - r->bits) >> 3;
-        r->bits |= 56;
-    } else {
-        while (r->bits <= 56 && r->p < r->end) {
-            r->acc |= (uint64_t)*r->p++ << r->bits;
-            r->bits += 8;
-        }
-    }
-}
-
-static inline uint64_t window(const bitr *r)
+static inline uint64_t window(const ibid_bitr *r)
 {
     return r->bits >= 64 ? r->acc : r->acc & ((1ull << r->bits) - 1);
 }
 
-static inline void drop(bitr *r, unsigned n) /* n <= bits, n < 64 */
+static inline void drop(ibid_bitr *r, unsigned n) /* n <= bits, n < 64 */
 {
     r->acc >>= n;
     r->bits -= n;
 }
 
 /* n <= 32 bits; -1 when the stream ends first. */
-static inline int64_t take(bitr *r, unsigned n)
+static inline int64_t take(ibid_bitr *r, unsigned n)
 {
     if (r->bits < n) {
-        refill(r);
+        ibid_bitr_refill(r);
         if (r->bits < n)
             return -1;
     }
@@ -162,12 +118,12 @@ static inline int64_t take(bitr *r, unsigned n)
 }
 
 /* Truncated unary rank below nforms; -1 when malformed. */
-static int64_t take_rank(bitr *r, uint32_t nforms)
+static int64_t take_rank(ibid_bitr *r, uint32_t nforms)
 {
     uint32_t lim = nforms - 1, rank = 0;
     while (rank < lim) {
         if (r->bits < 32)
-            refill(r);
+            ibid_bitr_refill(r);
         uint64_t x = window(r);
         unsigned avail = r->bits;
         if (!avail)
@@ -189,13 +145,13 @@ static int64_t take_rank(bitr *r, uint32_t nforms)
 
 /* The position of a posting with tf 1: truncated binary over [0, len], len escaping to 32 bits;
    -1 when malformed.  One window check on the usual path (the caller has refilled). */
-static inline int64_t take_alone(bitr *r, uint32_t len)
+static inline int64_t take_alone(ibid_bitr *r, uint32_t len)
 {
     uint64_t rr = (uint64_t)len + 1, g = 0;
     unsigned b = tb_width(rr);
     if (b) {
         if (r->bits < b) {
-            refill(r);
+            ibid_bitr_refill(r);
             if (r->bits < b - 1)
                 return -1;
         }
@@ -219,7 +175,7 @@ static inline int64_t take_alone(bitr *r, uint32_t len)
 }
 
 /* The variant of the next value in mode 1 or 2; -1 when malformed. */
-static int64_t take_var(bitr *r, unsigned mode, unsigned vbits, uint32_t nforms, const uint8_t *rank_var)
+static int64_t take_var(ibid_bitr *r, unsigned mode, unsigned vbits, uint32_t nforms, const uint8_t *rank_var)
 {
     int64_t v = mode == 1 ? take_rank(r, nforms) : take(r, vbits);
     if (v < 0 || (uint64_t)v >= nforms)
@@ -229,7 +185,7 @@ static int64_t take_var(bitr *r, unsigned mode, unsigned vbits, uint32_t nforms,
 }
 
 /* A gap in Rice with parameter k (escape as rice.h); -1 when malformed. */
-static inline int64_t take_gap(bitr *r, unsigned k)
+static inline int64_t take_gap(ibid_bitr *r, unsigned k)
 {
     uint64_t x = window(r);
     unsigned q = x ? (unsigned)__builtin_ctzll(x) : r->bits;
@@ -255,8 +211,8 @@ int ibid_posblock_start(ibid_posblock_dec *d, const uint8_t *p, const uint8_t *e
     memset(d, 0, sizeof *d);
     if (p >= end || nforms == 0 || nforms > 256)
         return -1;
-    bitr r = {p, end, 0, 0};
-    refill(&r);
+    ibid_bitr r = {p, end, 0, 0};
+    ibid_bitr_refill(&r);
     d->vbits = nforms > 1 ? ibid_bitpack_width(nforms - 1) : 0;
     if (nforms > 1) {
         int64_t m = take(&r, 2);
@@ -280,7 +236,7 @@ int ibid_posblock_start(ibid_posblock_dec *d, const uint8_t *p, const uint8_t *e
 int ibid_posblock_next(ibid_posblock_dec *d, const uint32_t *tf, const uint32_t *len, size_t n, uint32_t *pos,
                        uint32_t *var)
 {
-    bitr r = {d->p, d->end, d->acc, d->bits};
+    ibid_bitr r = {d->p, d->end, d->acc, d->bits};
     unsigned mode = d->mode, vbits = d->vbits;
     uint32_t nforms = d->nforms, var0 = d->var0;
     const uint8_t *rank_var = d->rank_var;
@@ -288,7 +244,7 @@ int ibid_posblock_next(ibid_posblock_dec *d, const uint32_t *tf, const uint32_t 
     int rc = -1;
     for (size_t i = 0; i < n; i++) {
         if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
-            refill(&r);
+            ibid_bitr_refill(&r);
         if (tf[i] == 1) { /* most postings */
             int64_t g = take_alone(&r, len[i]);
             if (g < 0)
@@ -304,7 +260,7 @@ int ibid_posblock_next(ibid_posblock_dec *d, const uint32_t *tf, const uint32_t 
         uint64_t prev = 0;
         for (uint32_t j = 0; j < tf[i]; j++, at++) {
             if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
-                refill(&r);
+                ibid_bitr_refill(&r);
             int64_t g = take_gap(&r, k);
             if (g < 0)
                 goto out;

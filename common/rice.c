@@ -10,7 +10,7 @@
  */
 #include "rice.h"
 
-#include <string.h>
+#include "bitio.h"
 
 static uint64_t cost(const uint32_t *in, size_t n, unsigned k)
 {
@@ -20,24 +20,6 @@ static uint64_t cost(const uint32_t *in, size_t n, unsigned k)
         bits += q < IBID_RICE_ESCAPE ? q + 1 + k : IBID_RICE_ESCAPE + 32;
     }
     return bits;
-}
-
-typedef struct bitw {
-    uint8_t *out;
-    size_t o;
-    uint64_t acc;
-    unsigned bits;
-} bitw;
-
-static void put(bitw *w, uint64_t v, unsigned n) /* n <= 32 */
-{
-    w->acc |= v << w->bits;
-    w->bits += n;
-    while (w->bits >= 8) {
-        w->out[w->o++] = (uint8_t)w->acc;
-        w->acc >>= 8;
-        w->bits -= 8;
-    }
 }
 
 size_t ibid_rice_encode(const uint32_t *in, size_t n, uint8_t *out)
@@ -71,50 +53,21 @@ size_t ibid_rice_encode(const uint32_t *in, size_t n, uint8_t *out)
         }
     }
     unsigned k = best_k;
-    bitw w = {out, 1, 0, 0};
+    ibid_bitw w = {out, 1, 0, 0};
     out[0] = (uint8_t)k;
     uint32_t mask = (uint32_t)((1ull << k) - 1);
     for (size_t i = 0; i < n; i++) {
         uint32_t q = in[i] >> k;
         if (q < IBID_RICE_ESCAPE) {
-            put(&w, 0, q);
-            put(&w, 1, 1);
-            put(&w, in[i] & mask, k);
+            ibid_bitw_put(&w, 0, q);
+            ibid_bitw_put(&w, 1, 1);
+            ibid_bitw_put(&w, in[i] & mask, k);
         } else {
-            put(&w, 0, IBID_RICE_ESCAPE);
-            put(&w, in[i], 32);
+            ibid_bitw_put(&w, 0, IBID_RICE_ESCAPE);
+            ibid_bitw_put(&w, in[i], 32);
         }
     }
-    if (w.bits)
-        out[w.o++] = (uint8_t)w.acc;
-    return w.o;
-}
-
-typedef struct bitr {
-    const uint8_t *p, *end;
-    uint64_t acc; /* valid bits: the low `bits`; above them zeros or the stream's next bits */
-    unsigned bits;
-} bitr;
-
-/* Where 8 bytes remain, one little-endian load tops the window up to 56-63 valid bits; near
-   the end a byte at a time, never past end.  Call with bits < 57. */
-static inline void refill(bitr *r)
-{
-    if (r->end - r->p >= 8) {
-        uint64_t x;
-        memcpy(&x, r->p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x);
-#endif
-        r->acc |= x << r->bits;
-        r->p += (63 - r->bits) >> 3;
-        r->bits |= 56;
-    } else {
-        while (r->bits <= 56 && r->p < r->end) {
-            r->acc |= (uint64_t)*r->p++ << r->bits;
-            r->bits += 8;
-        }
-    }
+    return ibid_bitw_finish(&w);
 }
 
 size_t ibid_rice_decode(const uint8_t *p, const uint8_t *end, size_t n, uint32_t *out)
@@ -123,10 +76,10 @@ size_t ibid_rice_decode(const uint8_t *p, const uint8_t *end, size_t n, uint32_t
         return 0;
     unsigned k = *p;
     uint64_t kmask = (1ull << k) - 1;
-    bitr r = {p + 1, end, 0, 0};
+    ibid_bitr r = {p + 1, end, 0, 0};
     for (size_t i = 0; i < n; i++) {
         if (r.bits < IBID_RICE_ESCAPE + 1 + 32)
-            refill(&r);
+            ibid_bitr_refill(&r);
         /* the unary prefix: trailing zeros of the valid bits, at most IBID_RICE_ESCAPE */
         uint64_t window = r.bits >= 64 ? r.acc : r.acc & ((1ull << r.bits) - 1);
         unsigned q = window ? (unsigned)__builtin_ctzll(window) : r.bits;
