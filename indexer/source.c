@@ -311,6 +311,26 @@ static int no_text(const char *buf, size_t n)
     return 1;
 }
 
+/* The last step of every read: replaces invalid UTF-8 and NUL bytes in buf[0..n) (a
+   malloc'd, NUL-terminated buffer that this call takes over), reports how many places were
+   replaced as "<what>, replaced (N places)" at the first one, and hands the text to
+   *data / *len.  IBID_READ_NOMEM (buf freed) when the sanitizer runs out of memory. */
+static ibid_read_result hand_over(const char *path, char *buf, size_t n, const char *what, char **data,
+                                  size_t *len, const ibid_diag *diag)
+{
+    long first_bad;
+    long bad = ibid_utf8_sanitize(&buf, &n, &first_bad);
+    if (bad < 0) {
+        free(buf);
+        return IBID_READ_NOMEM;
+    }
+    if (bad > 0)
+        ibid_diagf(diag, path, first_bad, "%s, replaced (%ld place%s)", what, bad, bad == 1 ? "" : "s");
+    *data = buf;
+    *len = n;
+    return IBID_READ_OK;
+}
+
 /* The text of the PDF at path, through pdftotext, into *data (see source.h). */
 static ibid_read_result read_pdf(const char *path, char **data, size_t *len, const ibid_diag *diag)
 {
@@ -329,18 +349,7 @@ static ibid_read_result read_pdf(const char *path, char **data, size_t *len, con
         free(buf);
         return IBID_READ_SKIPPED;
     }
-    long first_bad;
-    long bad = ibid_utf8_sanitize(&buf, &n, &first_bad);
-    if (bad < 0) {
-        free(buf);
-        return IBID_READ_NOMEM;
-    }
-    if (bad > 0)
-        ibid_diagf(diag, path, first_bad, "invalid UTF-8 or NUL in pdftotext's text, replaced (%ld place%s)", bad,
-                   bad == 1 ? "" : "s");
-    *data = buf;
-    *len = n;
-    return IBID_READ_OK;
+    return hand_over(path, buf, n, "invalid UTF-8 or NUL in pdftotext's text", data, len, diag);
 }
 
 ibid_read_result ibid_source_read(const char *path, char **data, size_t *len, const ibid_diag *diag)
@@ -441,15 +450,5 @@ ibid_read_result ibid_source_read_ex(const char *path, char **data, size_t *len,
         memmove(buf, buf + 3, n - 3 + 1);
         n -= 3;
     }
-    long first_bad;
-    long bad = ibid_utf8_sanitize(&buf, &n, &first_bad);
-    if (bad < 0) {
-        free(buf);
-        return IBID_READ_NOMEM;
-    }
-    if (bad > 0)
-        ibid_diagf(diag, path, first_bad, "invalid UTF-8, replaced (%ld place%s)", bad, bad == 1 ? "" : "s");
-    *data = buf;
-    *len = n;
-    return IBID_READ_OK;
+    return hand_over(path, buf, n, "invalid UTF-8", data, len, diag);
 }
