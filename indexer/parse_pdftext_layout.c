@@ -319,6 +319,22 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The page whose lines start at line i: *first and *last get its first and last text line
+   (body or note; both SIZE_MAX when it has none); returns the line after the page. */
+static size_t page_text_ends(const pt_doc *doc, size_t i, size_t *first, size_t *last)
+{
+    int p = doc->lines[i].page;
+    size_t j = i;
+    *first = *last = SIZE_MAX;
+    for (; j < doc->nlines && doc->lines[j].page == p; j++)
+        if (doc->lines[j].role == PT_BODY || doc->lines[j].role == PT_NOTE) {
+            if (*first == SIZE_MAX)
+                *first = j;
+            *last = j;
+        }
+    return j;
+}
+
 /* Finds the printed page numbers, drops their lines and fills doc->page_label. */
 static int ff_page_numbers(pt_doc *doc)
 {
@@ -338,14 +354,8 @@ static int ff_page_numbers(pt_doc *doc)
     size_t i = 0;
     while (i < doc->nlines) {
         int p = doc->lines[i].page;
-        size_t first = SIZE_MAX, last = SIZE_MAX, j = i;
-        for (; j < doc->nlines && doc->lines[j].page == p; j++)
-            if (doc->lines[j].role == PT_BODY || doc->lines[j].role == PT_NOTE) {
-                if (first == SIZE_MAX)
-                    first = j;
-                last = j;
-            }
-        i = j;
+        size_t first, last;
+        i = page_text_ends(doc, i, &first, &last);
         if (p <= 0 || first == SIZE_MAX)
             continue;
         size_t ends[2] = {first, last};
@@ -476,14 +486,8 @@ static int ff_running_heads(pt_doc *doc)
     size_t nc = 0, i = 0;
     while (i < doc->nlines) {
         int p = doc->lines[i].page;
-        size_t first = SIZE_MAX, last = SIZE_MAX, j = i;
-        for (; j < doc->nlines && doc->lines[j].page == p; j++)
-            if (doc->lines[j].role == PT_BODY || doc->lines[j].role == PT_NOTE) {
-                if (first == SIZE_MAX)
-                    first = j;
-                last = j;
-            }
-        i = j;
+        size_t first, last;
+        i = page_text_ends(doc, i, &first, &last);
         if (p <= 0 || first == SIZE_MAX || nc + 2 > 2 * ((size_t)doc->npages + 1))
             continue;
         /* a head stands apart: a blank line after it (before a foot), and ends no sentence */
@@ -921,13 +925,15 @@ int pt_titles(pt_doc *doc)
     return IBID_OK;
 }
 
-int pt_chapter_of_page(const pt_doc *doc, int page)
+/* The last title at or before a place, -1 when none: by its line li when by_line, else by its
+   page.  Titles are in document order (pages and first lines both ascending), so this is a
+   binary search over either array. */
+static int last_title_before(const pt_doc *doc, int by_line, int page, size_t li)
 {
-    /* titles are in page order; binary search for the last title on or before page */
     size_t lo = 0, hi = doc->ntitles;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (doc->title_page[mid] <= page)
+        if (by_line ? doc->title_line[mid] <= li : doc->title_page[mid] <= page)
             lo = mid + 1;
         else
             hi = mid;
@@ -935,19 +941,16 @@ int pt_chapter_of_page(const pt_doc *doc, int page)
     return (int)lo - 1;
 }
 
+int pt_chapter_of_page(const pt_doc *doc, int page)
+{
+    return last_title_before(doc, 0, page, 0);
+}
+
 int pt_chapter_of_line(const pt_doc *doc, size_t li)
 {
     if (!doc->has_ff)
         return pt_chapter_of_page(doc, doc->lines[li].page);
-    size_t lo = 0, hi = doc->ntitles;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doc->title_line[mid] <= li)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (int)lo - 1;
+    return last_title_before(doc, 1, 0, li);
 }
 
 int pt_page_label(const pt_doc *doc, int p)
