@@ -330,6 +330,22 @@ static void give_back_heap(void)
 #endif
 }
 
+/* Writes the builder as the standalone file INDEX itself (an index of one segment, no
+   manifest), frees it, and records that shape in the run's statistics; bs gets the builder's
+   figures.  The error of ibid_builder_write, reported, on failure (the builder is freed
+   either way). */
+static int write_standalone_builder(run *r, ibid_build_stats *bs)
+{
+    int rc = ibid_builder_write(r->b, r->o->index_path, bs);
+    ibid_builder_free(r->b);
+    r->b = NULL;
+    if (rc != IBID_OK)
+        return report_rc(r, r->o->index_path, "cannot write the index", rc);
+    r->st->standalone = 1;
+    r->st->segments = 1;
+    return IBID_OK;
+}
+
 /* Writes the builder as segment INDEX.d/ID.seg.ibid (a new id) and opens it into g. */
 static int flush_builder(run *r)
 {
@@ -846,13 +862,8 @@ static int commit_incremental(run *r, uint64_t old_generation)
         if ((rc = new_builder(r)) != IBID_OK)
             return rc;
         ibid_build_stats bs = {0};
-        rc = ibid_builder_write(r->b, r->o->index_path, &bs);
-        ibid_builder_free(r->b);
-        r->b = NULL;
-        if (rc != IBID_OK)
-            return report_rc(r, r->o->index_path, "cannot write the index", rc);
-        r->st->standalone = 1;
-        r->st->segments = 1;
+        if ((rc = write_standalone_builder(r, &bs)) != IBID_OK)
+            return rc;
         return IBID_OK;
     }
     /* the standalone INDEX, if it survives, becomes segment 1 (its manifest entry first: ids
@@ -932,13 +943,8 @@ static int full_build(run *r, const ibid_source_list *sources)
         if (!r->b && (rc = new_builder(r)) != IBID_OK)
             return rc;
         ibid_build_stats bs = {0};
-        rc = ibid_builder_write(r->b, r->o->index_path, &bs);
-        ibid_builder_free(r->b);
-        r->b = NULL;
-        if (rc != IBID_OK)
-            return report_rc(r, r->o->index_path, "cannot write the index", rc);
-        r->st->standalone = 1;
-        r->st->segments = 1;
+        if ((rc = write_standalone_builder(r, &bs)) != IBID_OK)
+            return rc;
         r->st->live_passages = bs.passages;
         r->st->terms = bs.terms;
         r->st->index_bytes = bs.index_bytes;
