@@ -102,19 +102,19 @@ timed() { # out.json engine cmd...
     printf "{\"engine\": \"%s\", \"index_wall_s\": %.3f, \"index_cpu_s\": %.3f, \"peak_rss_kb\": %d}\n", e, w, u + s, m }' > "$f"
 }
 
-# --- indexing ---------------------------------------------------------------------------------------
+# --- indexing (--full: a rerun over an existing index would only update it) -------------------------
 if has ibid; then
   THREADS_OPT=0
   "$IX" --help 2>&1 | grep -q -- '--threads' && THREADS_OPT=1
   for r in $(seq 1 "$REPEAT"); do
     if [ "$THREADS_OPT" = 1 ]; then
       say "ibid index, 1 thread ($r/$REPEAT)"
-      timed "$OUT/ibid.index.$r.json" ibid "$IX" -q --threads 1 -o "$OUT/ibid.idx" "$DATA"
+      timed "$OUT/ibid.index.$r.json" ibid "$IX" -q --full --threads 1 -o "$OUT/ibid.idx" "$DATA"
       say "ibid index, 2 threads ($r/$REPEAT)"
-      timed "$OUT/ibid2.index.$r.json" ibid2 "$IX" -q --threads 2 -o "$OUT/ibid.idx" "$DATA"
+      timed "$OUT/ibid2.index.$r.json" ibid2 "$IX" -q --full --threads 2 -o "$OUT/ibid.idx" "$DATA"
     else
       say "ibid index ($r/$REPEAT)"
-      timed "$OUT/ibid.index.$r.json" ibid "$IX" -q -o "$OUT/ibid.idx" "$DATA"
+      timed "$OUT/ibid.index.$r.json" ibid "$IX" -q --full -o "$OUT/ibid.idx" "$DATA"
     fi
   done
   python3 bench/speed_report.py ixstat "$OUT/ibid.idx" > "$OUT/ibid.size.json"
@@ -150,7 +150,7 @@ done
 # --- one whole ibid-search process on the bundled corpus ------------------------------------------------
 if has ibid; then
   CIX="$OUT/corpus.ibid"
-  "$IX" -q -o "$CIX" "$ROOT/corpus" || die "indexing corpus/ failed"
+  "$IX" -q --full -o "$CIX" "$ROOT/corpus" || die "indexing corpus/ failed"
   PQ="$(head -n 1 "$ROOT/bench/queries/corpus-200.tsv" | cut -f 2)"
   say "one ibid-search process: '$PQ'"
   if command -v hyperfine >/dev/null; then

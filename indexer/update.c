@@ -461,6 +461,25 @@ static int part_name(const char *name, uint64_t *id, uint64_t *gen)
     return strcmp(end, ".del.ibid") == 0 ? 2 : 0;
 }
 
+/* The largest segment id among at least (a manifest's next id, minus one) and the segment
+   and deletion files in INDEX.d, so that new files never take a name in use. */
+static uint64_t highest_part_id(run *r, uint64_t next)
+{
+    uint64_t top = next ? next - 1 : 0;
+    ibid_buf dir = {0};
+    DIR *d = ibid_index_dir_name(r->o->index_path, &dir) == IBID_OK ? opendir(dir.data) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        uint64_t id = 0, gen = 0;
+        if (part_name(e->d_name, &id, &gen) && id > top)
+            top = id;
+    }
+    if (d)
+        closedir(d);
+    ibid_buf_free(&dir);
+    return top;
+}
+
 /* Deletes from INDEX.d every segment and deletion file that m does not name (m NULL: all of
    them) and the temporaries of dead processes; other names are not ours and stay. */
 static void collect_garbage(run *r, const ibid_manifest *m)
@@ -1017,8 +1036,21 @@ int ibid_update_run(const ibid_update_opts *o, ibid_update_stats *st)
         goto out;
     }
 
-    if ((rc = load_generation(&r, kind)) != IBID_OK)
+    if ((rc = load_generation(&r, kind)) != IBID_OK) {
+        /* an index of an older format, or damaged: it cannot be updated, but the texts are at
+           hand - rebuild from them (what the user meant by rerunning ibid-index) */
+        if (rc != IBID_ECORRUPT || o->npaths == 0 || o->optimize || o->nremoves)
+            goto out;
+        ibid_diagf(r.diag, o->index_path, 0,
+                   "cannot be updated: rebuilding it from the PATHs given (texts indexed only from "
+                   "other PATHs are dropped)");
+        uint64_t next = r.g.m.next_id;
+        gen_free(&r.g);
+        r.next_id = highest_part_id(&r, next) + 1;
+        st->full = 1;
+        rc = full_build(&r, &sources);
         goto out;
+    }
     size_t nread = 0;
     if ((rc = scan_sources(&r, &sources, 0, &nread)) != IBID_OK)
         goto out;

@@ -140,4 +140,12 @@ q="Latin America trade"
 expect_eq "--memory 1: same results" "$("$SRCH" -i "$TMP/budget.ibid" --json -n 20 "$q" | md5sum)" \
   "$("$SRCH" -i "$TMP/nobudget.ibid" --json -n 20 "$q" | md5sum)"
 expect_eq "--memory 1: no run segments left" "$(ls -A "$TMP/budget.ibid.d")" "lock.ibid"
+# ---- an index that cannot be updated (older format, damaged) is rebuilt from the PATHs ----
+cp "$TMP/nobudget.ibid" "$TMP/old.ibid"
+printf '\002' | dd of="$TMP/old.ibid" bs=1 seek=8 conv=notrunc 2>/dev/null # format version 2
+"$IDX" -q -o "$TMP/old.ibid" corpus/ 2>"$TMP/err"
+expect_eq "an old-format index: rebuilt, exit 0" "$?" 0
+check "an old-format index: says it rebuilds" grep -q "rebuilding it from the PATHs given" "$TMP/err"
+check "an old-format index: valid after" "$IDX" --check "$TMP/old.ibid"
+expect_eq "an old-format index: same passages as a full build" "$(passages "$TMP/old.ibid")" "$(passages "$TMP/nobudget.ibid")"
 finish
