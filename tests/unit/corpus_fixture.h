@@ -1,6 +1,7 @@
 /* corpus_fixture.h - fixtures for the unit tests: fixture_slurp() reads a whole file (a corpus
  * text, a SciFact or Gutenberg file) and corpus_fixture_build() builds an index of the bundled
- * corpus/ (IBID_SOURCE_DIR/corpus, every file, as ibid-index would) in a temporary folder;
+ * corpus/ (IBID_SOURCE_DIR/corpus, every file, as ibid-index would) in a temporary folder
+ * (corpus_fixture_build_files() of a chosen subset of its files, to any path);
  * corpus_index_open() also opens it with an analyzer, for tests of searcher modules.
  * Header-only (static inline functions, so a test may use either or both); include it after
  * <cmocka.h> or on its own (it includes cmocka's prerequisites). */
@@ -43,18 +44,26 @@ static inline char *fixture_slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Writes the index of corpus/ to dir/corpus.ibid (path gets the file name, cap bytes).
-   Returns IBID_OK or an error status. */
-static inline int corpus_fixture_build(const char *dir, char *path, size_t cap)
+/* corpus_fixture_build_files' mask for every file of corpus/, however many there are. */
+#define CORPUS_FIXTURE_EVERY UINT64_MAX
+
+/* Writes to path the index of the files of corpus/ whose rank in path order is set in mask
+   (bit i: the i-th file; CORPUS_FIXTURE_EVERY: all), each parsed and added as ibid-index does
+   (a file that cannot be read is skipped).  *nfiles gets how many files corpus/ holds and
+   *nindexed how many went into the index (either may be NULL).  Returns IBID_OK or an error
+   status. */
+static inline int corpus_fixture_build_files(uint64_t mask, const char *path, size_t *nfiles, size_t *nindexed)
 {
-    snprintf(path, cap, "%s/corpus.ibid", dir);
     char *paths[] = {(char *)IBID_SOURCE_DIR "/corpus"};
     ibid_source_list sources = {0};
+    size_t added = 0;
     int rc = ibid_sources_collect(&sources, paths, 1, NULL);
     ibid_builder *b = rc == IBID_OK ? ibid_builder_new(NULL) : NULL;
     if (!b)
         rc = IBID_ENOMEM;
     for (size_t i = 0; rc == IBID_OK && i < sources.n; i++) {
+        if (mask != CORPUS_FIXTURE_EVERY && (i >= 64 || !(mask >> i & 1)))
+            continue;
         char *data = NULL;
         size_t len = 0;
         if (ibid_source_read(sources.v[i].path, &data, &len, NULL) != IBID_READ_OK)
@@ -66,14 +75,27 @@ static inline int corpus_fixture_build(const char *dir, char *path, size_t cap)
         if (rc == IBID_OK) {
             ibid_passages_sort(&list);
             rc = ibid_builder_add_file(b, sources.v[i].path, sources.v[i].size, sources.v[i].mtime, &list);
+            added += rc == IBID_OK;
         }
         ibid_passages_free(&list);
     }
     if (rc == IBID_OK)
         rc = ibid_builder_write(b, path, NULL);
+    if (nfiles)
+        *nfiles = sources.n;
+    if (nindexed)
+        *nindexed = added;
     ibid_builder_free(b);
     ibid_sources_free(&sources);
     return rc;
+}
+
+/* Writes the index of corpus/ to dir/corpus.ibid (path gets the file name, cap bytes).
+   Returns IBID_OK or an error status. */
+static inline int corpus_fixture_build(const char *dir, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/corpus.ibid", dir);
+    return corpus_fixture_build_files(CORPUS_FIXTURE_EVERY, path, NULL, NULL);
 }
 
 /* An index of corpus/ in a fresh temporary folder, opened, with an analyzer: the set-up that

@@ -41,42 +41,14 @@ static char dir[256];
 static char full_path[300], two_path[300], seg1_path[400], seg2_path[400], del1_path[400], del2_path[400];
 static uint32_t seg1_passages, seg2_passages, seg1_deleted, seg2_deleted;
 
-/* Builds the files of corpus/ whose rank (in path order) is in mask into path. */
+/* Builds the files of corpus/ whose rank (in path order) is in mask into path; IBID_EINVAL
+   unless corpus/ holds the 5 files this test describes and every one chosen was indexed. */
 static int build_subset(unsigned mask, const char *path)
 {
-    char *paths[] = {(char *)IBID_SOURCE_DIR "/corpus"};
-    ibid_source_list sources = {0};
-    int rc = ibid_sources_collect(&sources, paths, 1, NULL);
-    if (rc != IBID_OK || sources.n != 5) {
-        ibid_sources_free(&sources);
-        return rc != IBID_OK ? rc : IBID_EINVAL;
-    }
-    ibid_builder *b = ibid_builder_new(NULL);
-    if (!b)
-        rc = IBID_ENOMEM;
-    for (size_t i = 0; rc == IBID_OK && i < sources.n; i++) {
-        if (!(mask >> i & 1))
-            continue;
-        char *data = NULL;
-        size_t len = 0;
-        if (ibid_source_read(sources.v[i].path, &data, &len, NULL) != IBID_READ_OK) {
-            rc = IBID_EIO;
-            break;
-        }
-        ibid_parse_ctx ctx = {.file = sources.v[i].path, .work = NULL, .diag = NULL};
-        ibid_passage_list list = {0};
-        rc = ibid_parse(IBID_FMT_AUTO, &ctx, data, len, &list);
-        free(data);
-        if (rc == IBID_OK) {
-            ibid_passages_sort(&list);
-            rc = ibid_builder_add_file(b, sources.v[i].path, sources.v[i].size, sources.v[i].mtime, &list);
-        }
-        ibid_passages_free(&list);
-    }
-    if (rc == IBID_OK)
-        rc = ibid_builder_write(b, path, NULL);
-    ibid_builder_free(b);
-    ibid_sources_free(&sources);
+    size_t nfiles = 0, nindexed = 0;
+    int rc = corpus_fixture_build_files(mask, path, &nfiles, &nindexed);
+    if (rc == IBID_OK && (nfiles != 5 || nindexed != (size_t)__builtin_popcount(mask)))
+        rc = IBID_EINVAL;
     return rc;
 }
 
