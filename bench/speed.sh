@@ -28,6 +28,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 SHARED="${IBID_SHARED_DIR:-$ROOT/../shared}"
 PEER_BUILD="${PEER_BUILD:-$ROOT/build-bench}"
 SMOKE=0 REPEAT="" XREPEAT="" ENGINES="ibid,fts5,xapian" OUT="" SCIFACT=1 DATA="" QUERIES=""
@@ -71,13 +73,7 @@ cd "$ROOT"
 
 # --- build ---------------------------------------------------------------------------------------
 say "building ibid (Release) in $BUILD"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DIBID_TESTS=OFF -DIBID_INDEX_CORPUS=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target ibid-index ibid-search >/dev/null
-LIBS="$(pkg-config --libs zlib libutf8proc libdeflate jansson libxxhash) -lstemmer -lm"
-# shellcheck disable=SC2086
-cc -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-   -Icommon -Isearcher -Ibench/peers bench/ibid_qbench.c bench/peers/peer_common.c \
-   "$BUILD/libibid_searcher.a" "$BUILD/libibid_common.a" $LIBS -o "$BUILD/ibid_qbench"
+ibid_build_release "$ROOT" "$BUILD"
 if has fts5 || has xapian; then
   say "building the peers in $PEER_BUILD"
   cmake -S "$ROOT/bench" -B "$PEER_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null

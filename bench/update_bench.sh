@@ -31,6 +31,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 SHARED="${IBID_SHARED_DIR:-$ROOT/../shared}"
 REPEAT=3 OUT="" DATA="" QUERIES=""
 
@@ -65,13 +67,7 @@ cd "$ROOT"
 
 # --- build -----------------------------------------------------------------------------------------
 say "building ibid (Release) in $BUILD"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DIBID_TESTS=OFF -DIBID_INDEX_CORPUS=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target ibid-index ibid-search >/dev/null
-LIBS="$(pkg-config --libs zlib libutf8proc libdeflate jansson libxxhash) -lstemmer -lm"
-# shellcheck disable=SC2086
-cc -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-   -Icommon -Isearcher -Ibench/peers bench/ibid_qbench.c bench/peers/peer_common.c \
-   "$BUILD/libibid_searcher.a" "$BUILD/libibid_common.a" $LIBS -o "$BUILD/ibid_qbench"
+ibid_build_release "$ROOT" "$BUILD"
 IX="$BUILD/ibid-index" SX="$BUILD/ibid-search" QB="$BUILD/ibid_qbench"
 
 # --- the data ----------------------------------------------------------------------------------------
