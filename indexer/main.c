@@ -292,7 +292,7 @@ int main(int argc, char **argv)
         case OPT_FULL: full = 1; break;
         case OPT_OPTIMIZE: optimize = 1; break;
         case OPT_NO_WAIT: no_wait = 1; break;
-        case OPT_REMOVE: removes[nremoves++] = optarg; break;
+        case OPT_REMOVE: ibid_path_normalize(optarg); removes[nremoves++] = optarg; break;
         case OPT_VERSION: printf("ibid-index %s\n", IBID_VERSION); free(removes); return 0;
         case OPT_FORMAT:
             if (ibid_format_parse(optarg, &fmt) != 0) {
@@ -350,6 +350,8 @@ int main(int argc, char **argv)
     /* A PATH argument that does not exist is a mistake in the command, not input to skip:
        writing an index without it would silently drop a whole shelf (or, in an update, every
        file of the index under it). */
+    for (int i = optind; i < argc; i++)
+        ibid_path_normalize(argv[i]); /* one spelling per file: ./corpus/ is corpus */
     for (int i = optind; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) != 0) {

@@ -67,6 +67,31 @@ static int is_sidecar(const char *name)
     return strncmp(name, "ibid-", 5) == 0 || has_suffix(name, ".ibid") || has_suffix(name, ".ibid.synonyms");
 }
 
+void ibid_path_normalize(char *path)
+{
+    char *r = path, *w = path;
+    int abs = *r == '/';
+    if (abs)
+        *w++ = *r++;
+    while (*r) {
+        while (*r == '/')
+            r++;
+        if (r[0] == '.' && (r[1] == '/' || r[1] == '\0')) { /* a "." component */
+            r++;
+            continue;
+        }
+        if (!*r)
+            break;
+        if (w > path + abs)
+            *w++ = '/';
+        while (*r && *r != '/')
+            *w++ = *r++;
+    }
+    if (w == path)
+        *w++ = '.'; /* "./" or "" */
+    *w = '\0';
+}
+
 static char *join_path(const char *dir, const char *name)
 {
     size_t d = strlen(dir), n = strlen(name);

@@ -50,6 +50,13 @@ typedef struct ibid_source_list {
     size_t problems;   /* paths that could not be read (reported through diag) */
 } ibid_source_list;
 
+/* Rewrites path in place to one spelling per file, so that a file indexed as corpus/x.txt is
+   the same file when a later run names ./corpus/x.txt or corpus//x.txt: repeated slashes become
+   one, "." components go, and so does a trailing slash ("/" and "." stay).  ".." is kept (it
+   may cross a symbolic link).  Indexed paths are the citations' paths: ibid-index normalises
+   every PATH and --remove argument before use. */
+void ibid_path_normalize(char *path);
+
 /* Adds the files under each of paths[0..npaths). Unreadable or missing paths are reported
    through diag and counted in list->problems; the walk goes on.  Returns IBID_OK or
    IBID_ENOMEM. */

@@ -242,9 +242,29 @@ static void detection_of_small_inputs(void **state)
     ibid_arena_free(&a);
 }
 
+/* One spelling per file (issue 7: a file indexed as corpus/x is the same file when a later
+   run names ./corpus/x). */
+static void path_normalize_gives_one_spelling(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"corpus", "corpus"},         {"./corpus/", "corpus"},         {".//corpus//", "corpus"},
+        {"corpus/./x.txt", "corpus/x.txt"}, {"corpus//x.txt", "corpus/x.txt"}, {"/", "/"},
+        {"//tmp//a/", "/tmp/a"},      {".", "."},                      {"./", "."},
+        {"../books/./a", "../books/a"}, {".hidden/x", ".hidden/x"},    {"a/..b/./", "a/..b"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        strcpy(buf, cases[i][0]);
+        ibid_path_normalize(buf);
+        assert_string_equal(buf, cases[i][1]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(path_normalize_gives_one_spelling),
         cmocka_unit_test(sanitize_replaces_invalid_utf8_and_reports_first_line),
         cmocka_unit_test(sanitize_keeps_valid_text_and_corpus_fffd),
         cmocka_unit_test_setup_teardown(read_skips_binary_and_empty_files, setup, teardown),
