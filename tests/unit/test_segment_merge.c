@@ -32,30 +32,10 @@ static ibid_index *full; /* corpus/ in one build */
 static void build_subset(const char *name, unsigned mask, char *path, size_t cap)
 {
     snprintf(path, cap, "%s/%s", dir, name);
-    char *paths[] = {(char *)IBID_SOURCE_DIR "/corpus"};
-    ibid_source_list sources = {0};
-    assert_int_equal(ibid_sources_collect(&sources, paths, 1, NULL), IBID_OK);
-    assert_int_equal(sources.n, 5);
-    ibid_builder *b = ibid_builder_new(NULL);
-    assert_non_null(b);
-    for (size_t i = 0; i < sources.n; i++) {
-        if (!(mask >> i & 1))
-            continue;
-        char *data = NULL;
-        size_t len = 0;
-        assert_int_equal(ibid_source_read(sources.v[i].path, &data, &len, NULL), IBID_READ_OK);
-        ibid_parse_ctx ctx = {.file = sources.v[i].path, .work = NULL, .diag = NULL};
-        ibid_passage_list list = {0};
-        assert_int_equal(ibid_parse(IBID_FMT_AUTO, &ctx, data, len, &list), IBID_OK);
-        free(data);
-        ibid_passages_sort(&list);
-        assert_int_equal(ibid_builder_add_file(b, sources.v[i].path, sources.v[i].size, sources.v[i].mtime, &list),
-                         IBID_OK);
-        ibid_passages_free(&list);
-    }
-    assert_int_equal(ibid_builder_write(b, path, NULL), IBID_OK);
-    ibid_builder_free(b);
-    ibid_sources_free(&sources);
+    size_t nfiles = 0, nindexed = 0;
+    assert_int_equal(corpus_fixture_build_files(mask, path, &nfiles, &nindexed), IBID_OK);
+    assert_int_equal(nfiles, 5);
+    assert_int_equal(nindexed, __builtin_popcount(mask));
 }
 
 static ibid_index *open_ix(const char *path)
@@ -237,6 +217,29 @@ static void merge_ok(const ibid_merge_input *in, size_t n, const char *out, uint
     assert_true(st.index_bytes > 0);
 }
 
+/* Merges in[0..n) into out (as merge_ok) and checks that the result equals want in every
+   section, term and passage. */
+static void merge_same(const ibid_merge_input *in, size_t n, const char *out, uint64_t segment_id, int threads,
+                       const ibid_index *want)
+{
+    merge_ok(in, n, out, segment_id, threads);
+    ibid_index *m = open_ix(out);
+    same_index(want, m);
+    ibid_index_close(m);
+}
+
+/* A deletion list of every passage of ix (0 .. passage count - 1, malloc'd: the caller frees
+   it); *n gets the count. */
+static uint32_t *every_pid(const ibid_index *ix, uint32_t *n)
+{
+    *n = ibid_index_passage_count(ix);
+    uint32_t *all = malloc((*n ? *n : 1) * sizeof *all);
+    assert_non_null(all);
+    for (uint32_t k = 0; k < *n; k++)
+        all[k] = k;
+    return all;
+}
+
 /* No ".NAME.tmp.PID" file is left in the test folder. */
 static void no_temp_files(void)
 {
@@ -264,10 +267,7 @@ static void test_two_interleaved_segments(void **state)
     same_index(full, m);
     ibid_index_close(m);
     /* the same with the postings on a second thread */
-    merge_ok(in, 2, out, 7, 2);
-    m = open_ix(out);
-    same_index(full, m);
-    ibid_index_close(m);
+    merge_same(in, 2, out, 7, 2, full);
     ibid_index_close(a);
     ibid_index_close(b);
     unlink(p1);
@@ -288,10 +288,7 @@ static void test_three_segments_any_input_order(void **state)
         ix[i] = open_ix(p[i]);
     ibid_merge_input in[3] = {{ix[2], NULL, 0}, {ix[0], NULL, 0}, {ix[1], NULL, 0}};
     snprintf(out, sizeof out, "%s/merged3.ibid", dir);
-    merge_ok(in, 3, out, 0, 2);
-    ibid_index *m = open_ix(out);
-    same_index(full, m);
-    ibid_index_close(m);
+    merge_same(in, 3, out, 0, 2, full);
     for (int i = 0; i < 3; i++) {
         ibid_index_close(ix[i]);
         unlink(p[i]);
@@ -313,10 +310,7 @@ static void test_one_segment_per_file(void **state)
         in[4 - i] = (ibid_merge_input){ix[i], NULL, 0};
     }
     snprintf(out, sizeof out, "%s/merged5.ibid", dir);
-    merge_ok(in, 5, out, 0, 2);
-    ibid_index *m = open_ix(out);
-    same_index(full, m);
-    ibid_index_close(m);
+    merge_same(in, 5, out, 0, 2, full);
     for (int i = 0; i < 5; i++) {
         ibid_index_close(ix[i]);
         unlink(p[i]);
@@ -343,10 +337,7 @@ static void test_deletions(void **state)
         del[k] = fi.first_passage + k;
     ibid_merge_input in[2] = {{a, del, fi.passage_count}, {b, NULL, 0}};
     snprintf(out, sizeof out, "%s/merged_del.ibid", dir);
-    merge_ok(in, 2, out, 0, 2);
-    ibid_index *m = open_ix(out);
-    same_index(w, m);
-    ibid_index_close(m);
+    merge_same(in, 2, out, 0, 2, w);
 
     /* a deletion of part of a file is refused, and leaves nothing behind */
     in[0].ndeleted = fi.passage_count - 1;
@@ -355,7 +346,7 @@ static void test_deletions(void **state)
     uint32_t bad[2] = {5, 3};
     ibid_merge_input in2[1] = {{a, bad, 2}};
     assert_int_equal(ibid_segment_merge(in2, 1, out, NULL, NULL), IBID_EINVAL);
-    m = open_ix(out); /* the earlier merge's file is untouched */
+    ibid_index *m = open_ix(out); /* the earlier merge's file is untouched */
     same_index(w, m);
     ibid_index_close(m);
     free(del);
@@ -376,20 +367,14 @@ static void test_copy_and_empty(void **state)
     char out[300];
     snprintf(out, sizeof out, "%s/copy.ibid", dir);
     ibid_merge_input in[1] = {{full, NULL, 0}};
-    merge_ok(in, 1, out, 3, 1);
-    ibid_index *m = open_ix(out);
-    same_index(full, m);
-    ibid_index_close(m);
+    merge_same(in, 1, out, 3, 1, full);
 
-    uint32_t n = ibid_index_passage_count(full);
-    uint32_t *all = malloc(n * sizeof *all);
-    assert_non_null(all);
-    for (uint32_t k = 0; k < n; k++)
-        all[k] = k;
+    uint32_t n;
+    uint32_t *all = every_pid(full, &n);
     in[0].deleted = all;
     in[0].ndeleted = n;
     merge_ok(in, 1, out, 0, 2);
-    m = open_ix(out);
+    ibid_index *m = open_ix(out);
     char err[200] = "";
     if (ibid_index_verify(m, err, sizeof err) != IBID_OK)
         fail_msg("verify: %s", err);
@@ -427,17 +412,11 @@ static void test_duplicate_path(void **state)
     ibid_file_info f1, f3;
     assert_int_equal(ibid_index_file(a, 0, &f1), IBID_OK);
     assert_int_equal(ibid_index_file(a, 1, &f3), IBID_OK);
-    uint32_t n = ibid_index_passage_count(a);
-    uint32_t *all = malloc(n * sizeof *all);
-    assert_non_null(all);
-    for (uint32_t k = 0; k < n; k++)
-        all[k] = k;
+    uint32_t n;
+    uint32_t *all = every_pid(a, &n);
     in[1].deleted = all;
     in[1].ndeleted = n;
-    merge_ok(in, 2, out, 0, 1);
-    ibid_index *m = open_ix(out);
-    same_index(full, m);
-    ibid_index_close(m);
+    merge_same(in, 2, out, 0, 1, full);
     free(all);
     ibid_index_close(a);
     unlink(p1);
