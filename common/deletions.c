@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "atomic_file.h"
@@ -170,6 +171,11 @@ int ibid_deletions_read(const char *path, uint32_t passages, uint32_t terms, ibi
         return del_corrupt(err, errlen, path, "not a deletion file of this segment");
     }
     size_t body = (size_t)npids * 4 + (size_t)nterms * 8 + 4;
+    struct stat st; /* the counts are not checked by the crc yet: the size must agree first */
+    if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size != DEL_HEADER + (uint64_t)body) {
+        fclose(f);
+        return del_corrupt(err, errlen, path, "deletion file of the wrong length");
+    }
     uint8_t *b = malloc(body);
     if (!b) {
         fclose(f);

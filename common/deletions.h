@@ -50,7 +50,8 @@ typedef struct ibid_deletions {
    range) or IBID_ECORRUPT. */
 int ibid_deletions_compute(const ibid_index *ix, const uint32_t *pids, size_t n, ibid_deletions *out);
 /* Reads the deletion file at path for a segment of `passages` passages and `terms` terms.
-   Returns IBID_OK, IBID_ENOENT, IBID_EIO, IBID_ENOMEM or IBID_ECORRUPT (reason in err). */
+   Returns IBID_OK, IBID_ENOENT, IBID_EIO, IBID_ENOMEM or IBID_ECORRUPT (the reason in err,
+   starting with path). */
 int ibid_deletions_read(const char *path, uint32_t passages, uint32_t terms, ibid_deletions *out,
                         char *err, size_t errlen);
 /* Writes d to path atomically (atomic_file.h).  IBID_OK, IBID_ENOMEM or IBID_EIO. */

@@ -250,7 +250,7 @@ static int open_seg(run *r, const char *path, uint64_t id, int is_new)
     seg s = {.id = id, .is_new = is_new};
     char err[512] = "";
     struct stat sst;
-    s.written = stat(path, &sst) == 0 ? (int64_t)sst.st_mtime : INT64_MAX;
+    s.written = stat(path, &sst) == 0 ? (int64_t)sst.st_mtime : INT64_MIN; /* unknown: hash every file */
     int rc = ibid_index_open(path, &s.ix, err, sizeof err);
     if (rc != IBID_OK) {
         ibid_diagf(r->diag, path, 0, "%s", err[0] ? err : ibid_strerror(rc));
@@ -301,8 +301,11 @@ static int load_generation(run *r, int kind)
                 return IBID_ENOMEM;
             rc = ibid_deletions_read(r->name.data, ms->passages, ibid_index_term_count(s->ix), &s->del, err,
                                      sizeof err);
-            if (rc != IBID_OK) {
-                ibid_diagf(r->diag, r->name.data, 0, "%s", err[0] ? err : ibid_strerror(rc));
+            if (rc != IBID_OK) { /* err names the file */
+                if (err[0])
+                    ibid_diagf(r->diag, NULL, 0, "%s", err);
+                else
+                    ibid_diagf(r->diag, r->name.data, 0, "%s", ibid_strerror(rc));
                 return rc;
             }
         }
@@ -531,9 +534,10 @@ static void remove_dead_temps(run *r)
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         long pid;
-        const char *rest = e->d_name + 1 + blen;
-        if (e->d_name[0] != '.' || strncmp(e->d_name + 1, base, blen) != 0 ||
-            (strncmp(rest, ".tmp.", 5) != 0 && strncmp(rest, IBID_SYNONYMS_SIDECAR_SUFFIX ".tmp.", 14) != 0) ||
+        if (e->d_name[0] != '.' || strncmp(e->d_name + 1, base, blen) != 0)
+            continue;
+        const char *rest = e->d_name + 1 + blen; /* within the name: its first blen + 1 bytes matched */
+        if ((strncmp(rest, ".tmp.", 5) != 0 && strncmp(rest, IBID_SYNONYMS_SIDECAR_SUFFIX ".tmp.", 14) != 0) ||
             !is_temp(e->d_name, &pid) || pid_alive(pid))
             continue;
         ibid_buf_clear(&path);
@@ -613,11 +617,12 @@ static int scan_sources(run *r, const ibid_source_list *sources, int full, size_
         int rc = IBID_OK;
         if (rr == IBID_READ_SKIPPED) {
             st->skipped++;
-            if (lf) { /* a full build would leave it out too */
-                if ((rc = delete_file(&r->g, lf)) != IBID_OK)
-                    return rc;
-                st->removed++;
-            }
+            /* An indexed file that cannot be read now (pdftotext missing or killed, permissions,
+               I/O) keeps its passages: losing a shelf's PDFs to a missing tool is worse than a
+               stale entry, and the warning above is printed on every run until it reads again
+               (--full or --remove drop it). */
+            if (lf)
+                lf->seen = 1;
         } else {
             st->bytes_read += len;
             (*nread)++;
@@ -786,6 +791,53 @@ static int run_policy(run *r)
 }
 
 /* Synonyms sidecar from the folders of every live file of the new generation. */
+/* Removes from sources the index's own files when a PATH holds them (an index written into
+   the folder it indexes, under a name the walker does not know as an index's): INDEX (a
+   manifest is text) and INDEX.synonyms.  Compared by device and inode, after the names. */
+static void drop_own_files(const char *index_path, ibid_source_list *sources)
+{
+    ibid_buf side = {0};
+    if (ibid_buf_printf(&side, "%s%s", index_path, IBID_SYNONYMS_SIDECAR_SUFFIX) < 0)
+        return;
+    const char *own[2] = {index_path, side.data};
+    struct stat ost[2];
+    int have[2];
+    for (int k = 0; k < 2; k++)
+        have[k] = stat(own[k], &ost[k]) == 0;
+    size_t w = 0;
+    for (size_t i = 0; i < sources->n; i++) {
+        const char *p = sources->v[i].path, *base = strrchr(p, '/');
+        base = base ? base + 1 : p;
+        int drop = 0;
+        for (int k = 0; k < 2 && !drop; k++) {
+            const char *ob = strrchr(own[k], '/');
+            struct stat st;
+            drop = have[k] && strcmp(base, ob ? ob + 1 : own[k]) == 0 && stat(p, &st) == 0 &&
+                   st.st_dev == ost[k].st_dev && st.st_ino == ost[k].st_ino;
+        }
+        if (drop)
+            free(sources->v[i].path);
+        else
+            sources->v[w++] = sources->v[i];
+    }
+    sources->n = w;
+    ibid_buf_free(&side);
+}
+
+/* 1 when INDEX.synonyms is missing or older than INDEX. */
+static int sidecar_older(const char *index_path)
+{
+    struct stat ix, sy;
+    ibid_buf name = {0};
+    int older = 1;
+    if (ibid_buf_printf(&name, "%s%s", index_path, IBID_SYNONYMS_SIDECAR_SUFFIX) >= 0 && stat(index_path, &ix) == 0 &&
+        stat(name.data, &sy) == 0)
+        older = sy.st_mtim.tv_sec < ix.st_mtim.tv_sec ||
+                (sy.st_mtim.tv_sec == ix.st_mtim.tv_sec && sy.st_mtim.tv_nsec < ix.st_mtim.tv_nsec);
+    ibid_buf_free(&name);
+    return older;
+}
+
 static int write_synonyms(run *r, const ibid_source_list *sources, int full)
 {
     if (full)
@@ -865,13 +917,15 @@ static int commit_incremental(run *r, uint64_t old_generation)
             continue;
         if ((rc = combine_deletions(s)) != IBID_OK)
             return rc;
-        if (s->nall >= seg_passages(s) && seg_passages(s) > 0)
+        if (s->nall >= seg_passages(s)) /* nothing live (or an empty segment): no longer named */
             s->dropped = 1;
     }
     if (r->o->optimize)
         return write_standalone(r);
     if ((rc = run_policy(r)) != IBID_OK)
         return rc;
+    if (old_generation >= UINT64_MAX / 2 || r->next_id >= UINT64_MAX / 2)
+        return IBID_ELIMIT; /* a forged manifest: never write generation 0 */
     ibid_manifest m = {.generation = old_generation + 1};
     size_t nlive = 0;
     for (size_t i = 0; i < g->nsegs; i++)
@@ -1000,6 +1054,7 @@ int ibid_update_run(const ibid_update_opts *o, ibid_update_stats *st)
     }
     if ((rc = ibid_sources_collect(&sources, o->paths, o->npaths, r.diag)) != IBID_OK)
         goto out;
+    drop_own_files(o->index_path, &sources);
     st->sources = sources.n;
     st->skipped = sources.problems;
     if ((rc = load_catalogs(&r, &sources)) != IBID_OK)
@@ -1080,8 +1135,15 @@ int ibid_update_run(const ibid_update_opts *o, ibid_update_stats *st)
             st->live_passages += seg_passages(&r.g.segs[i]) - r.g.segs[i].del.npids;
             st->deleted_passages += r.g.segs[i].del.npids;
         }
-        /* nothing to write, but a run killed after publishing may have left files that no
-           generation names: remove them (we hold the lock) */
+        /* nothing to write, but a run killed after publishing its manifest may have left the
+           synonyms sidecar of the generation before (it is written after the manifest, so it
+           is then older than INDEX) and files that no generation names: repair both (we hold
+           the lock) */
+        if (kind == IBID_AT_MANIFEST && sidecar_older(o->index_path) &&
+            (rc = write_synonyms(&r, &sources, 0)) != IBID_OK) {
+            rc = report_rc(&r, o->index_path, "cannot write the synonyms", rc);
+            goto out;
+        }
         collect_garbage(&r, kind == IBID_AT_MANIFEST ? &r.g.m : NULL);
         goto out;
     }

@@ -249,16 +249,19 @@ static int prefix_visit(void *ctx, const char *form, size_t form_len, const ibid
     return 0;
 }
 
-static ibid_searcher *sort_ctx;
+/* A candidate stem of a prefix with its collection df (sorted without global state: searchers
+   on several threads may choose at once). */
+typedef struct choice {
+    const char *term;
+    uint32_t df;
+} choice;
+
 static int cmp_choice(const void *a, const void *b)
 {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    uint32_t dx = 0, dy = 0;
-    stats_df(sort_ctx, x, strlen(x), &dx); /* cached: cannot fail here */
-    stats_df(sort_ctx, y, strlen(y), &dy);
-    if (dx != dy)
-        return dx > dy ? -1 : 1;
-    return strcmp(x, y);
+    const choice *x = a, *y = b;
+    if (x->df != y->df)
+        return x->df > y->df ? -1 : 1;
+    return strcmp(x->term, y->term);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -280,21 +283,27 @@ static int choose_prefix(ibid_searcher *s, const char *prefix, prefix_choice *ou
     }
     const char **v = (const char **)x.terms.data;
     size_t n = x.terms.len / sizeof *v, m = 0;
+    choice *c = NULL;
     if (rc >= 0 && n) {
         qsort(v, n, sizeof *v, cmp_str);
+        c = malloc(n * sizeof *c);
+        if (!c)
+            rc = IBID_ENOMEM;
         for (size_t i = 0; i < n && rc >= 0; i++)
-            if (m == 0 || strcmp(v[m - 1], v[i]) != 0) {
-                uint32_t df;
-                rc = stats_df(s, v[i], strlen(v[i]), &df); /* fills the cache for the sort */
-                v[m++] = v[i];
+            if (m == 0 || strcmp(c[m - 1].term, v[i]) != 0) {
+                c[m].term = v[i];
+                rc = stats_df(s, v[i], strlen(v[i]), &c[m].df);
+                m++;
             }
         if (rc >= 0) {
-            sort_ctx = s;
-            qsort(v, m, sizeof *v, cmp_choice);
+            qsort(c, m, sizeof *c, cmp_choice);
             if (m > IBID_PREFIX_MAX_TERMS)
                 m = IBID_PREFIX_MAX_TERMS;
+            for (size_t i = 0; i < m; i++)
+                v[i] = c[i].term;
             qsort(v, m, sizeof *v, cmp_str);
         }
+        free(c);
     }
     const char **keep = ibid_arena_alloc(&s->qa, (m ? m : 1) * sizeof *keep);
     char *pcopy = ibid_arena_strndup(&s->qa, prefix, strlen(prefix));
