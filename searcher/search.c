@@ -49,6 +49,7 @@ struct ibid_searcher {
     int global;                /* several segments or deletions: statistics from the reader */
     size_t *order;             /* segments by live passages, largest first */
     const ibid_index **ixs;    /* the segments' indexes, in reader order */
+    const ibid_deletions **dels; /* and their deletions (NULL entries: none) */
     ibid_analyzer *an;
     ibid_search_opts o;
     const ibid_diag *diag;
@@ -83,15 +84,17 @@ int ibid_searcher_new_reader(const ibid_reader *r, const ibid_search_opts *o, co
     s->nseg = ibid_reader_segment_count(r);
     s->order = calloc(s->nseg ? s->nseg : 1, sizeof *s->order);
     s->ixs = calloc(s->nseg ? s->nseg : 1, sizeof *s->ixs);
+    s->dels = calloc(s->nseg ? s->nseg : 1, sizeof *s->dels);
     s->titles = calloc(s->nseg ? s->nseg : 1, sizeof *s->titles);
     s->an = ibid_analyzer_new();
-    if (!s->order || !s->ixs || !s->titles || !s->an) {
+    if (!s->order || !s->ixs || !s->dels || !s->titles || !s->an) {
         ibid_searcher_free(s);
         return IBID_ENOMEM;
     }
     for (size_t i = 0; i < s->nseg; i++) {
         const ibid_segment_view *v = ibid_reader_segment(r, i);
         s->ixs[i] = v->ix;
+        s->dels[i] = v->del;
         s->global |= v->del != NULL;
         /* insertion by live passages, largest first: its hits fill the heap early, so the
            threshold prunes the other segments */
@@ -134,6 +137,7 @@ void ibid_searcher_free(ibid_searcher *s)
     free(s->titles);
     free(s->order);
     free(s->ixs);
+    free(s->dels);
     free(s->dfs);
     free(s->prefixes);
     ibid_arena_free(&s->qa);
@@ -552,7 +556,7 @@ static int suggest(ibid_searcher *s, const char *qid, const char *text, size_t l
     if (s->o.no_suggest)
         return IBID_OK;
     size_t changed = 0;
-    int rc = ibid_suggest_multi(s->ixs, s->nseg, s->an, text, len, buf, &changed);
+    int rc = ibid_suggest_multi(s->ixs, s->dels, s->nseg, s->an, text, len, buf, &changed);
     if (rc < 0 || !changed)
         return rc == IBID_ECORRUPT ? IBID_OK : rc; /* a damaged dictionary: no suggestion */
     *sugg = buf->data;

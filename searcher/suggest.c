@@ -70,6 +70,7 @@ typedef struct cand {
     int maxd;
     int skip_term;     /* 1: the typed word's stem is known; skip forms of that term */
     uint32_t skip_ordinal;
+    const ibid_deletions *del; /* the segment's deletions (NULL: none): dead terms are no option */
     option opt[MAX_OPTIONS]; /* the closest (smallest d, then longest p), in sorted form order */
     size_t nopt;
 } cand;
@@ -92,11 +93,17 @@ static int printable_utf8(const char *s, size_t n)
     return 1;
 }
 
+/* 1 when some live passage holds term t (del: its segment's deletions, may be NULL). */
+static int term_live(const ibid_deletions *del, const ibid_term_info *t)
+{
+    return !del || ibid_deletions_df(del, t->ordinal) < t->df;
+}
+
 static int visit(void *ctx, const char *form, size_t fl, const ibid_term_info *t, uint32_t variant)
 {
     (void)variant;
     cand *c = ctx;
-    if (c->skip_term && t->ordinal == c->skip_ordinal)
+    if ((c->skip_term && t->ordinal == c->skip_ordinal) || !term_live(c->del, t))
         return 0;
     if (fl > IBID_MAX_TERM || fl + (size_t)c->maxd < c->n || fl > c->n + (size_t)c->maxd ||
         !printable_utf8(form, fl))
@@ -128,7 +135,7 @@ static int visit(void *ctx, const char *form, size_t fl, const ibid_term_info *t
 /* The frequency of a term in the prose: passages that are paragraphs count 1, footnotes and
    bibliography entries 1/4 (their URLs hold transliterations no one types).  At most
    MAX_WEIGH_POSTINGS postings are read; beyond that df stands in. */
-static int prose_df(const ibid_index *ix, const ibid_term_info *t, double *out)
+static int prose_df(const ibid_index *ix, const ibid_deletions *del, const ibid_term_info *t, double *out)
 {
     if (t->df > MAX_WEIGH_POSTINGS) {
         *out = t->df;
@@ -141,9 +148,11 @@ static int prose_df(const ibid_index *ix, const ibid_term_info *t, double *out)
     double w = 0;
     while (ibid_postings_doc(pc) != IBID_NO_DOC) {
         ibid_passage_meta m;
-        if ((rc = ibid_index_passage_meta(ix, ibid_postings_doc(pc), &m)) < 0)
+        uint32_t d = ibid_postings_doc(pc);
+        if ((rc = ibid_index_passage_meta(ix, d, &m)) < 0)
             break;
-        w += m.kind == IBID_KIND_PARAGRAPH ? 1.0 : 0.25;
+        if (!(del && ibid_deletions_has(del, d)))
+            w += m.kind == IBID_KIND_PARAGRAPH ? 1.0 : 0.25;
         if ((rc = ibid_postings_next(pc)) < 0)
             break;
     }
@@ -162,8 +171,10 @@ static size_t utf8_chars(const char *s, size_t n)
 
 /* Scans one index's forms for options close to w[0..n): those sharing its first character,
    or with whole set every form.  skip (may be NULL) is the typed word's own term there. */
-static int scan(const ibid_index *ix, const char *w, size_t n, const ibid_term_info *skip, int whole, cand *c)
+static int scan(const ibid_index *ix, const ibid_deletions *del, const char *w, size_t n,
+                const ibid_term_info *skip, int whole, cand *c)
 {
+    c->del = del;
     c->skip_term = skip != NULL;
     c->skip_ordinal = skip ? skip->ordinal : 0;
     c->w = w;
@@ -176,8 +187,15 @@ static int scan(const ibid_index *ix, const char *w, size_t n, const ibid_term_i
     return r < 0 ? r : IBID_OK;
 }
 
-/* The prose frequency of form over every segment. */
-static int form_freq(const ibid_index *const *ix, size_t nix, const char *form, size_t fl, double *f)
+/* The deletions of segment i (dels may be NULL: none anywhere). */
+static const ibid_deletions *del_of(const ibid_deletions *const *dels, size_t i)
+{
+    return dels ? dels[i] : NULL;
+}
+
+/* The prose frequency of form over every segment's live passages. */
+static int form_freq(const ibid_index *const *ix, const ibid_deletions *const *dels, size_t nix, const char *form,
+                     size_t fl, double *f)
 {
     *f = 0;
     for (size_t i = 0; i < nix; i++) {
@@ -189,7 +207,7 @@ static int form_freq(const ibid_index *const *ix, size_t nix, const char *form, 
             return r;
         if (r == 0)
             continue;
-        if ((r = prose_df(ix[i], &t, &x)) < 0)
+        if ((r = prose_df(ix[i], del_of(dels, i), &t, &x)) < 0)
             return r;
         *f += x;
     }
@@ -199,8 +217,8 @@ static int form_freq(const ibid_index *const *ix, size_t nix, const char *form, 
 /* The best correction of the unknown form w[0..n) over the segments: sets *best (copied,
    NUL-terminated) and returns 1; 0 when none, <0 on error.  skip[i] is the typed word's own
    term in segment i, or NULL. */
-static int best_candidate(const ibid_index *const *ix, size_t nix, const char *w, size_t n,
-                          const ibid_term_info *const *skip, option *best)
+static int best_candidate(const ibid_index *const *ix, const ibid_deletions *const *dels, size_t nix,
+                          const char *w, size_t n, const ibid_term_info *const *skip, option *best)
 {
     cand *c = malloc(sizeof *c * (nix ? nix : 1));
     if (!c)
@@ -210,7 +228,7 @@ static int best_candidate(const ibid_index *const *ix, size_t nix, const char *w
     for (int whole = 0; whole < 2 && total == 0 && r == IBID_OK; whole++)
         for (size_t i = 0; i < nix && r == IBID_OK; i++) {
             memset(&c[i], 0, sizeof c[i]);
-            r = scan(ix[i], w, n, skip[i], whole, &c[i]);
+            r = scan(ix[i], del_of(dels, i), w, n, skip[i], whole, &c[i]);
             total += c[i].nopt;
         }
     double bestcost = 0;
@@ -220,7 +238,8 @@ static int best_candidate(const ibid_index *const *ix, size_t nix, const char *w
             if (found && strcmp(o->form, best->form) == 0)
                 continue; /* seen in an earlier segment */
             double f;
-            if ((r = nix == 1 ? prose_df(ix[0], &o->term, &f) : form_freq(ix, nix, o->form, o->flen, &f)) < 0)
+            if ((r = nix == 1 ? prose_df(ix[0], del_of(dels, 0), &o->term, &f)
+                              : form_freq(ix, dels, nix, o->form, o->flen, &f)) < 0)
                 break;
             double cost = o->d - 0.5 * (double)o->p / (double)n - 0.3 * log10(1.0 + f);
             if (!found || cost < bestcost - 1e-12 || (cost < bestcost + 1e-12 && strcmp(o->form, best->form) < 0)) {
@@ -274,11 +293,11 @@ static int is_syntax(const char *text, size_t len, size_t start, size_t end)
 int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size_t len,
                  ibid_buf *out, size_t *changed)
 {
-    return ibid_suggest_multi(&ix, 1, an, text, len, out, changed);
+    return ibid_suggest_multi(&ix, NULL, 1, an, text, len, out, changed);
 }
 
-int ibid_suggest_multi(const ibid_index *const *ix, size_t nix, ibid_analyzer *an, const char *text,
-                       size_t len, ibid_buf *out, size_t *changed)
+int ibid_suggest_multi(const ibid_index *const *ix, const ibid_deletions *const *dels, size_t nix,
+                       ibid_analyzer *an, const char *text, size_t len, ibid_buf *out, size_t *changed)
 {
     *changed = 0;
     ibid_buf res = {0};
@@ -309,10 +328,14 @@ int ibid_suggest_multi(const ibid_index *const *ix, size_t nix, ibid_analyzer *a
         for (size_t i = 0; i < nix && !known && rc == IBID_OK; i++) {
             ibid_term_info ti;
             uint32_t v;
-            if ((r = ibid_index_lookup_form(ix[i], t.form, t.form_len, &ti, &v)) == 0)
-                r = ibid_index_lookup(ix[i], t.term, t.term_len, &stems[i]);
-            else
-                known = r == 1;
+            /* a form or stem that only deleted passages hold is not known */
+            if ((r = ibid_index_lookup_form(ix[i], t.form, t.form_len, &ti, &v)) == 1 && term_live(del_of(dels, i), &ti)) {
+                known = 1;
+                break;
+            }
+            if (r >= 0 && (r = ibid_index_lookup(ix[i], t.term, t.term_len, &stems[i])) == 1 &&
+                !term_live(del_of(dels, i), &stems[i]))
+                r = 0;
             if (r < 0)
                 rc = r;
             skip[i] = r == 1 ? &stems[i] : NULL;
@@ -327,7 +350,7 @@ int ibid_suggest_multi(const ibid_index *const *ix, size_t nix, ibid_analyzer *a
         memcpy(w, t.form, wn);
         uint32_t start = t.start, end = t.end;
         option best;
-        if ((r = best_candidate(ix, nix, w, wn, skip, &best)) < 0) {
+        if ((r = best_candidate(ix, dels, nix, w, wn, skip, &best)) < 0) {
             rc = r;
             break;
         }

@@ -38,6 +38,7 @@
 
 #include "analyze.h"
 #include "buf.h"
+#include "deletions.h"
 #include "index.h"
 
 enum { IBID_SUGGEST_MIN_CHARS = 3, IBID_SUGGEST_MAX_SCAN = 2000000, IBID_SUGGEST_MAX_OPTIONS = 64 };
@@ -47,11 +48,12 @@ enum { IBID_SUGGEST_MIN_CHARS = 3, IBID_SUGGEST_MAX_SCAN = 2000000, IBID_SUGGEST
    enough, or a query that is not valid UTF-8 without control characters).  an is used for the call only.  Returns IBID_OK, IBID_ENOMEM or IBID_ECORRUPT. */
 int ibid_suggest(const ibid_index *ix, ibid_analyzer *an, const char *text, size_t len,
                  ibid_buf *out, size_t *changed);
-/* The same over the segments ix[0..n) of one index (reader.h): a word is unknown when no
-   segment knows its form; the candidates of every segment compete, each weighed with its
-   frequency summed over the segments. */
-int ibid_suggest_multi(const ibid_index *const *ix, size_t n, ibid_analyzer *an, const char *text,
-                       size_t len, ibid_buf *out, size_t *changed);
+/* The same over the segments ix[0..n) of one index (reader.h) with their deletions del[0..n)
+   (del NULL, or an entry NULL: none): a word is unknown when no segment's live passages hold
+   its form's term; the candidates of every segment compete (terms that only deleted passages
+   hold are none), each weighed with its frequency in the live passages of every segment. */
+int ibid_suggest_multi(const ibid_index *const *ix, const ibid_deletions *const *del, size_t n,
+                       ibid_analyzer *an, const char *text, size_t len, ibid_buf *out, size_t *changed);
 
 /* The edit distance above between a[0..na) and b[0..nb), or max + 1 when it exceeds max
    (max <= 8).  Exposed for tests. */
