@@ -1169,6 +1169,37 @@ out:
 
 /* ---- --check ------------------------------------------------------------------------------ */
 
+/* What the reader and the merger rely on: deletions take whole files, and the recorded tokens
+   and per-term deleted dfs are exactly those of the deleted passages (recomputed from the
+   postings).  Leaves e empty when so, else a reason. */
+static void check_deletions(const ibid_index *ix, const ibid_deletions *d, char *e, size_t elen)
+{
+    e[0] = '\0';
+    for (uint32_t f = 0; f < ibid_index_file_count(ix); f++) {
+        ibid_file_info fi;
+        if (ibid_index_file(ix, f, &fi) != IBID_OK)
+            continue;
+        uint32_t gone = 0;
+        for (uint32_t p = fi.first_passage; p < fi.first_passage + fi.passage_count; p++)
+            gone += (uint32_t)ibid_deletions_has(d, p);
+        if (gone && gone != fi.passage_count) {
+            snprintf(e, elen, "%s: %u of its %u passages deleted (deletions take whole files)", fi.path, gone,
+                     fi.passage_count);
+            return;
+        }
+    }
+    ibid_deletions x;
+    int rc = ibid_deletions_compute(ix, d->pids, d->npids, &x);
+    if (rc != IBID_OK) {
+        snprintf(e, elen, "cannot recompute the deletions: %s", ibid_strerror(rc));
+        return;
+    }
+    if (x.tokens != d->tokens || x.nterms != d->nterms ||
+        (x.nterms && memcmp(x.terms, d->terms, x.nterms * sizeof *x.terms) != 0))
+        snprintf(e, elen, "deleted tokens or term counts differ from the postings (the statistics would be wrong)");
+    ibid_deletions_free(&x);
+}
+
 int ibid_update_check(const char *index_path, ibid_check_stats *cs, char *err, size_t errlen)
 {
     memset(cs, 0, sizeof *cs);
@@ -1228,13 +1259,19 @@ int ibid_update_check(const char *index_path, ibid_check_stats *cs, char *err, s
                 break;
             }
             rc = ibid_deletions_read(name.data, ms->passages, ibid_index_term_count(ix), &d, e, sizeof e);
-            if (rc == IBID_OK && d.npids != ms->deleted) {
-                snprintf(e, sizeof e, "%u deleted passages, the manifest says %u", d.npids, ms->deleted);
-                rc = IBID_ECORRUPT;
+            if (rc != IBID_OK) { /* e starts with the file's name */
+                snprintf(err, errlen, "%s", e[0] ? e : ibid_strerror(rc));
+            } else {
+                if (d.npids != ms->deleted)
+                    snprintf(e, sizeof e, "%u deleted passages, the manifest says %u", d.npids, ms->deleted);
+                else
+                    check_deletions(ix, &d, e, sizeof e);
+                if (e[0]) {
+                    snprintf(err, errlen, "%s: %s", name.data, e);
+                    rc = IBID_ECORRUPT;
+                }
             }
-            if (rc != IBID_OK)
-                snprintf(err, errlen, "%s: %s", name.data, e[0] ? e : ibid_strerror(rc));
-            else
+            if (rc == IBID_OK)
                 cs->deleted += d.npids;
             ibid_deletions_free(&d);
         }

@@ -148,4 +148,20 @@ expect_eq "an old-format index: rebuilt, exit 0" "$?" 0
 check "an old-format index: says it rebuilds" grep -q "rebuilding it from the PATHs given" "$TMP/err"
 check "an old-format index: valid after" "$IDX" --check "$TMP/old.ibid"
 expect_eq "an old-format index: same passages as a full build" "$(passages "$TMP/old.ibid")" "$(passages "$TMP/nobudget.ibid")"
+# ---- --check recomputes what a deletion file claims (a forged token count, crc repaired) ----
+"$IDX" -q --full -o "$TMP/chk.ibid" corpus/
+"$IDX" -q -o "$TMP/chk.ibid" --remove corpus/003_9f3c7597e57b37f0.txt
+del="$(ls "$TMP/chk.ibid.d/"*.del.ibid)"
+check "--check: a deletion file as written is ok" "$IDX" --check "$TMP/chk.ibid"
+python3 - "$del" <<'PY'
+import struct, sys, zlib
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+struct.pack_into('<Q', b, 16, struct.unpack_from('<Q', b, 16)[0] + 1)  # deleted tokens + 1
+struct.pack_into('<I', b, len(b) - 4, zlib.crc32(bytes(b[:-4])))
+open(p, 'wb').write(b)
+PY
+"$IDX" --check "$TMP/chk.ibid" >/dev/null 2>"$TMP/err"
+expect_eq "--check: a forged deletion file fails" "$?" 2
+check "--check: says the statistics would be wrong" grep -q "statistics would be wrong" "$TMP/err"
 finish
