@@ -52,4 +52,10 @@ void ibid_merge_release(const uint8_t *sec, uint64_t upto, uint64_t *done);
    IBID_ENOMEM, IBID_EIO, IBID_ECORRUPT or IBID_ELIMIT (IBID_EINVAL when stopped). */
 int ibid_merge_terms(merge_ctx *m);
 
+/* Drops from memory the whole pages of an input's dictionary sections (TERMIDX, TERMDICT,
+   FORMIDX, FORMDICT, FORMLIST), which the term walk reads front to back and the lookups
+   binary-search: called every few thousand terms, it keeps the mapped pages of many inputs
+   from adding up in the resident set (a later read faults them in again).  Advice only. */
+void ibid_merge_release_dicts(const ibid_index *ix);
+
 #endif

@@ -145,6 +145,12 @@ static int settle(tstate *t, size_t i)
     for (;;) {
         uint32_t d = ibid_postings_doc(t->cur[i]);
         if (d == IBID_NO_DOC) {
+            /* this input's list is read: its pages go now, not after the term (the inputs of a
+               budgeted build hold consecutive files, so they finish one after the other and a
+               common term's lists are not all resident at once) */
+            const twalk *w = &t->w[i];
+            ibid_merge_release(w->ix->sec[IBID_SEC_POSTINGS].p, w->info.post_off + w->info.post_len,
+                               &t->released[i]);
             t->gdoc[i] = IBID_NO_DOC;
             return IBID_OK;
         }
@@ -498,6 +504,8 @@ static int write_forms(tstate *t)
 
 /* ---- the whole dictionary ---- */
 
+enum { RELEASE_TERMS = 4096 }; /* merged terms between two releases of the inputs' dictionaries */
+
 static void tstate_free(tstate *t)
 {
     if (t->cur)
@@ -545,6 +553,7 @@ int ibid_merge_terms(merge_ctx *m)
     }
     if (rc == IBID_OK && m->post_fd < 0 && ibid_index_stream_begin(m->out, IBID_SEC_POSTINGS))
         rc = IBID_EIO;
+    uint64_t nterms = 0;
     while (rc == IBID_OK) {
         if (atomic_load(&m->stop)) {
             rc = IBID_EINVAL;
@@ -569,6 +578,9 @@ int ibid_merge_terms(merge_ctx *m)
         }
         for (size_t k = 0; k < nmem && rc == IBID_OK; k++)
             rc = twalk_next(&t.w[t.members[k]]);
+        if (++nterms % RELEASE_TERMS == 0) /* the inputs' dictionary pages read so far */
+            for (size_t i = 0; i < m->n; i++)
+                ibid_merge_release_dicts(m->ix[i]);
     }
     if (rc == IBID_OK && (m->post_fd < 0 ? ibid_index_stream_end(m->out, NULL) != IBID_OK : spill(&t, NULL, 0, 1) != IBID_OK))
         rc = IBID_EIO;

@@ -54,6 +54,16 @@ void ibid_merge_release(const uint8_t *sec, uint64_t upto, uint64_t *done)
     *done = upto;
 }
 
+void ibid_merge_release_dicts(const ibid_index *ix)
+{
+    static const int ids[] = {IBID_SEC_TERMIDX, IBID_SEC_TERMDICT, IBID_SEC_FORMIDX, IBID_SEC_FORMDICT,
+                              IBID_SEC_FORMLIST};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        uint64_t done = 0;
+        ibid_merge_release(ix->sec[ids[i]].p, ix->sec[ids[i]].len, &done);
+    }
+}
+
 /* ---- 1. the plan ---- */
 
 typedef struct live_file {

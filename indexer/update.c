@@ -862,6 +862,53 @@ static int write_synonyms(run *r, const ibid_source_list *sources, int full)
     return rc;
 }
 
+/* The most runs one merge of a budgeted build reads at once.  Each input of a merge keeps a few
+   MiB of its mapping resident whatever the merger gives back (measured: about 3 MiB an input on
+   Gutenberg runs; the page cache maps whole folios on a fault), so 30 runs merged in one go
+   passed a 64 MB budget by 100 MB.  An eighth of the budget's megabytes, 4 to 64. */
+static size_t merge_fanin(uint64_t memory)
+{
+    uint64_t f = memory / (8u << 20);
+    return f < 4 ? 4 : f > 64 ? 64 : (size_t)f;
+}
+
+/* Merges the live segments in consecutive groups of at most merge_fanin() until no more than
+   that many are left, like the passes of an external sort (each pass reads and writes every
+   live passage once more; the final merge then reads at most fan-in inputs). */
+static int merge_runs_bounded(run *r)
+{
+    size_t fanin = merge_fanin(r->o->memory);
+    for (;;) {
+        size_t k = 0;
+        size_t *pick = malloc((r->g.nsegs ? r->g.nsegs : 1) * sizeof *pick);
+        if (!pick)
+            return IBID_ENOMEM;
+        for (size_t i = 0; i < r->g.nsegs; i++)
+            if (!r->g.segs[i].dropped)
+                pick[k++] = i;
+        int rc = k > fanin ? ensure_dir(r) : IBID_OK;
+        for (size_t at = 0; k > fanin && at < k && rc == IBID_OK; at += fanin) {
+            size_t n = k - at < fanin ? k - at : fanin;
+            if (n < 2)
+                continue;
+            uint64_t id = r->next_id++;
+            const char *nm = seg_name(r, id);
+            char *name = nm ? strdup(nm) : NULL;
+            rc = name ? merge_into(r, pick + at, n, name, id, NULL) : IBID_ENOMEM;
+            if (rc == IBID_OK) {
+                for (size_t j = 0; j < n; j++)
+                    r->g.segs[pick[at + j]].dropped = 1;
+                rc = open_seg(r, name, id, 1); /* may move r->g.segs: pick holds indexes */
+            }
+            free(name);
+            give_back_heap();
+        }
+        free(pick);
+        if (rc != IBID_OK || k <= fanin)
+            return rc;
+    }
+}
+
 /* Writes the standalone file at INDEX from the builder or the merge of every live segment
    (opts.optimize, or a full build under a budget). */
 static int write_standalone(run *r)
@@ -1023,6 +1070,8 @@ static int full_build(run *r, const ibid_source_list *sources)
         r->st->index_bytes = bs.index_bytes;
     } else {
         if ((rc = flush_builder(r)) != IBID_OK)
+            return rc;
+        if ((rc = merge_runs_bounded(r)) != IBID_OK)
             return rc;
         give_back_heap();
         if ((rc = write_standalone(r)) != IBID_OK)
