@@ -30,6 +30,7 @@
 #include "index_file.h"
 #include "index_format.h"
 #include "postings_enc.h"
+#include "section_enc.h"
 #include "status.h"
 #include "store_write.h"
 #include "strtab.h"
@@ -141,24 +142,6 @@ void ibid_builder_free(ibid_builder *b)
     free(b);
 }
 
-/* Grows *arr (of elem-size entries, capacity *cap) to hold at least need entries. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return IBID_OK;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    if (c > SIZE_MAX / elem)
-        return IBID_ENOMEM;
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return IBID_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return IBID_OK;
-}
-
 #if defined(__GNUC__)
 #define PREFETCH_W(p) __builtin_prefetch((p), 1)
 #define NOINLINE __attribute__((noinline))
@@ -214,8 +197,8 @@ static int64_t form_lookup(ibid_builder *b, const ibid_token *tok)
     if (nf < 0)
         return nf;
     size_t c1 = b->fcap, c2 = b->fcap;
-    if (grow((void **)&b->form_term, &c1, (size_t)nf + 1, sizeof *b->form_term) ||
-        grow((void **)&b->form_var, &c2, (size_t)nf + 1, sizeof *b->form_var))
+    if (ibid_grow_array((void **)&b->form_term, &c1, (size_t)nf + 1, sizeof *b->form_term) ||
+        ibid_grow_array((void **)&b->form_var, &c2, (size_t)nf + 1, sizeof *b->form_var))
         return IBID_ENOMEM;
     b->fcap = c1 < c2 ? c1 : c2;
     b->form_term[nf] = (uint32_t)t;
@@ -238,7 +221,7 @@ static NOINLINE int form_first(ibid_builder *b, const ibid_token *tok, form_map 
         return IBID_OK;
     if (id >= b->amap_cap) {
         size_t old = b->amap_cap;
-        if (grow((void **)&b->amap, &b->amap_cap, (size_t)id + 1, sizeof *b->amap))
+        if (ibid_grow_array((void **)&b->amap, &b->amap_cap, (size_t)id + 1, sizeof *b->amap))
             return IBID_ENOMEM;
         memset(b->amap + old, 0xff, (b->amap_cap - old) * sizeof *b->amap);
     }
@@ -319,7 +302,7 @@ static int grow_tokens(ibid_builder *b, size_t need)
     size_t cap = b->tok_cap;
     for (size_t i = 0; i < sizeof arrs / sizeof arrs[0]; i++) {
         size_t c = b->tok_cap;
-        if (grow((void **)arrs[i], &c, need, 4))
+        if (ibid_grow_array((void **)arrs[i], &c, need, 4))
             return IBID_ENOMEM;
         cap = c;
     }
@@ -471,14 +454,6 @@ static int encode_record(ibid_builder *b, const ibid_passage_list *list, size_t 
     return rc ? IBID_ENOMEM : IBID_OK;
 }
 
-static int add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id)
-{
-    if (ibid_buf_put_u32(runs, pid) || ibid_buf_put_u32(runs, id))
-        return IBID_ENOMEM;
-    (*nruns)++;
-    return IBID_OK;
-}
-
 /* Id of s in t, interning it when new.  The previous passage's string (id last) is compared
    first: a file's passages share their work and run through chapters in order, so nearly every
    passage is answered without hashing its titles. */
@@ -520,9 +495,9 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
         }
         uint32_t chap = c < 0 ? UINT32_MAX : (uint32_t)c;
         if (pid == 0 || (uint32_t)w != b->last_work)
-            rc = add_run(&b->wruns, &b->nwruns, pid, (uint32_t)w);
+            rc = ibid_sec_add_run(&b->wruns, &b->nwruns, pid, (uint32_t)w);
         if (rc == IBID_OK && (pid == 0 || chap != b->last_chap))
-            rc = add_run(&b->cruns, &b->ncruns, pid, chap);
+            rc = ibid_sec_add_run(&b->cruns, &b->ncruns, pid, chap);
         b->last_work = (uint32_t)w;
         b->last_chap = chap;
         if (rc == IBID_OK && nonneg(p->line) >= IBID_IDX_MAX_LINE)
@@ -601,9 +576,9 @@ int ibid_builder_add_file_hashed(ibid_builder *b, const char *path, uint64_t siz
 
     size_t c1 = b->pcap, c2 = b->pcap, c3 = b->pcap;
     int rc = IBID_OK;
-    if (grow((void **)&b->lens, &c1, (size_t)b->npass + n, 4) ||
-        grow((void **)&b->lines, &c2, (size_t)b->npass + n, 4) ||
-        grow((void **)&b->kinds, &c3, (size_t)b->npass + n, 1))
+    if (ibid_grow_array((void **)&b->lens, &c1, (size_t)b->npass + n, 4) ||
+        ibid_grow_array((void **)&b->lines, &c2, (size_t)b->npass + n, 4) ||
+        ibid_grow_array((void **)&b->kinds, &c3, (size_t)b->npass + n, 1))
         rc = IBID_ENOMEM;
     else
         b->pcap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
@@ -671,23 +646,6 @@ static size_t common_prefix(const char *a, size_t al, const char *c, size_t cl)
     return i;
 }
 
-/* A string table section: u32 count, u32 offsets[count + 1], NUL-terminated strings. */
-static int string_table(const ibid_strtab *t, ibid_buf *out)
-{
-    int rc = ibid_buf_put_u32(out, (uint32_t)t->n);
-    uint64_t off = 0;
-    for (size_t i = 0; i <= t->n && !rc; i++) {
-        if (off > UINT32_MAX)
-            return IBID_ELIMIT;
-        rc = ibid_buf_put_u32(out, (uint32_t)off);
-        if (i < t->n)
-            off += t->ents[i].len + 1;
-    }
-    for (size_t i = 0; i < t->n && !rc; i++)
-        rc = ibid_buf_put(out, t->ents[i].s, t->ents[i].len + 1);
-    return rc ? IBID_ENOMEM : IBID_OK;
-}
-
 typedef struct outbufs {
     ibid_buf meta, files, works, chapters, pmeta, lens, termidx, termdict, formlist, formidx,
         formdict, postings;
@@ -715,8 +673,8 @@ static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_
                        uint32_t **tfs, size_t *dcap, uint32_t **vals, size_t *vcap, outbufs *o)
 {
     size_t d1 = *dcap, d2 = *dcap;
-    if (grow((void **)docs, &d1, te->df, 4) || grow((void **)tfs, &d2, te->df, 4) ||
-        grow((void **)vals, vcap, te->cf, 4))
+    if (ibid_grow_array((void **)docs, &d1, te->df, 4) || ibid_grow_array((void **)tfs, &d2, te->df, 4) ||
+        ibid_grow_array((void **)vals, vcap, te->cf, 4))
         return IBID_ENOMEM;
     *dcap = d1 < d2 ? d1 : d2;
     unsigned vbits = ibid_bitpack_width(te->nforms - 1);
@@ -849,29 +807,8 @@ static int build_forms(ibid_builder *b, outbufs *o, const uint32_t *order)
 static int build_passage_sections(ibid_builder *b, outbufs *o, unsigned *lens_width,
                                   unsigned *line_bits, uint32_t *min_len, uint32_t *max_len)
 {
-    uint32_t mn = b->npass ? UINT32_MAX : 0, mx = 0;
-    for (uint32_t i = 0; i < b->npass; i++) {
-        if (b->lens[i] < mn)
-            mn = b->lens[i];
-        if (b->lens[i] > mx)
-            mx = b->lens[i];
-    }
-    *min_len = mn;
-    *max_len = mx;
-    *lens_width = mx <= UINT16_MAX ? 2 : 4;
-    if (ibid_buf_reserve(&o->lens, (size_t)b->npass * *lens_width))
+    if (ibid_sec_lens(b->lens, b->npass, &o->lens, lens_width, min_len, max_len))
         return IBID_ENOMEM;
-    uint8_t *l = (uint8_t *)o->lens.data;
-    for (uint32_t i = 0; i < b->npass; i++) {
-        if (*lens_width == 2) {
-            l[2 * (size_t)i] = (uint8_t)b->lens[i];
-            l[2 * (size_t)i + 1] = (uint8_t)(b->lens[i] >> 8);
-        } else {
-            ibid_st32(l + 4 * (size_t)i, b->lens[i]);
-        }
-    }
-    o->lens.len = (size_t)b->npass * *lens_width;
-
     *line_bits = ibid_bitpack_width(b->max_line);
     unsigned w = 2 + *line_bits;
     size_t bytes = ibid_bitpack_bytes(b->npass, w);
@@ -907,9 +844,9 @@ int ibid_builder_write(ibid_builder *b, const char *path, ibid_build_stats *stat
     if (rc == IBID_OK)
         rc = build_passage_sections(b, &o, &lens_width, &line_bits, &min_len, &max_len);
     if (rc == IBID_OK)
-        rc = string_table(&b->works, &o.works);
+        rc = ibid_sec_string_table(&b->works, &o.works);
     if (rc == IBID_OK)
-        rc = string_table(&b->chapters, &o.chapters);
+        rc = ibid_sec_string_table(&b->chapters, &o.chapters);
     if (rc == IBID_OK) {
         if (ibid_buf_put_u32(&o.files, b->nfiles) || ibid_buf_put_u32(&o.files, 0) ||
             ibid_buf_put(&o.files, b->files.data, b->files.len) ||

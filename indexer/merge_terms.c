@@ -32,6 +32,7 @@
 #include "bitpack.h"
 #include "index_impl.h"
 #include "merge_int.h"
+#include "section_enc.h"
 #include "postings_enc.h"
 #include "status.h"
 
@@ -120,23 +121,6 @@ typedef struct tstate {
     size_t prevlen;
 } tstate;
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return IBID_OK;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    if (c > SIZE_MAX / elem)
-        return IBID_ENOMEM;
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return IBID_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return IBID_OK;
-}
-
 /* Places input i's cursor on its next live posting and sets gdoc[i]. */
 static int settle(tstate *t, size_t i)
 {
@@ -211,9 +195,9 @@ static int load_candidates(tstate *t, size_t nmem, size_t *ngroups)
         t->base[k] = (uint32_t)total;
         total += t->w[t->members[k]].info.nforms;
     }
-    if (grow((void **)&t->cands, &t->ccap, total, sizeof *t->cands) ||
-        grow((void **)&t->groups, &t->gcap, total, sizeof *t->groups) ||
-        grow((void **)&t->gorder, &t->gocap, total, sizeof *t->gorder))
+    if (ibid_grow_array((void **)&t->cands, &t->ccap, total, sizeof *t->cands) ||
+        ibid_grow_array((void **)&t->groups, &t->gcap, total, sizeof *t->groups) ||
+        ibid_grow_array((void **)&t->gorder, &t->gocap, total, sizeof *t->gorder))
         return IBID_ENOMEM;
     uint32_t *idx = malloc((total ? total : 1) * sizeof *idx);
     if (!idx)
@@ -259,10 +243,10 @@ static int take_posting(tstate *t, size_t k, size_t i, size_t *df, size_t *cf)
     int rc = ibid_postings_positions(t->cur[i], &pos, &var);
     if (rc)
         return rc;
-    if (grow((void **)&t->docs, &t->dcap, *df + 1, sizeof *t->docs) ||
-        grow((void **)&t->tfs, &t->tcap, *df + 1, sizeof *t->tfs) ||
-        grow((void **)&t->pos, &t->pcap, *cf + tf, sizeof *t->pos) ||
-        grow((void **)&t->grp, &t->gpcap, *cf + tf, sizeof *t->grp))
+    if (ibid_grow_array((void **)&t->docs, &t->dcap, *df + 1, sizeof *t->docs) ||
+        ibid_grow_array((void **)&t->tfs, &t->tcap, *df + 1, sizeof *t->tfs) ||
+        ibid_grow_array((void **)&t->pos, &t->pcap, *cf + tf, sizeof *t->pos) ||
+        ibid_grow_array((void **)&t->grp, &t->gpcap, *cf + tf, sizeof *t->grp))
         return IBID_ENOMEM;
     uint32_t g = t->gdoc[i];
     t->docs[*df] = g;
@@ -421,7 +405,7 @@ static int merge_term(tstate *t, size_t nmem)
     t->prevlen = w0->len;
 
     /* its spellings, in variant order */
-    if (grow((void **)&t->forms, &t->fcap, t->nforms + nv, sizeof *t->forms))
+    if (ibid_grow_array((void **)&t->forms, &t->fcap, t->nforms + nv, sizeof *t->forms))
         return IBID_ENOMEM;
     for (size_t v = 0; v < nv; v++) {
         const cand *c = &t->cands[t->groups[t->gorder[v]].cand];

@@ -32,6 +32,7 @@
 #include "index_impl.h"
 #include "index_file.h"
 #include "merge_int.h"
+#include "section_enc.h"
 #include "status.h"
 #include "store_write.h"
 #include "strtab.h"
@@ -315,14 +316,6 @@ static int64_t map_title(ibid_strtab *t, uint32_t *map, const char *name)
     return id;
 }
 
-static int add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id)
-{
-    if (ibid_buf_put_u32(runs, pid) || ibid_buf_put_u32(runs, id))
-        return IBID_ENOMEM;
-    (*nruns)++;
-    return IBID_OK;
-}
-
 /* Writes the store's compressed bytes so far to the output once STORE_DRAIN have gathered (all
    of them when final), after moving the new block index entries' offsets by what was written
    before.  The writer runs on the caller's thread, so out and idx are ours between calls. */
@@ -380,9 +373,9 @@ static int copy_passage(pstate *s, size_t i, uint32_t lpid, uint32_t g)
     if (w < 0 || c < 0)
         return w < 0 ? (int)w : (int)c;
     if (g == 0 || (uint32_t)w != s->last_work)
-        rc = add_run(&s->wruns, &s->nwruns, g, (uint32_t)w);
+        rc = ibid_sec_add_run(&s->wruns, &s->nwruns, g, (uint32_t)w);
     if (rc == IBID_OK && (g == 0 || (uint32_t)c != s->last_chap))
-        rc = add_run(&s->cruns, &s->ncruns, g, (uint32_t)c);
+        rc = ibid_sec_add_run(&s->cruns, &s->ncruns, g, (uint32_t)c);
     s->last_work = (uint32_t)w;
     s->last_chap = (uint32_t)c;
     ibid_buf *o = &s->rec;
@@ -424,23 +417,6 @@ static int copy_passages(pstate *s, const live_file *files, size_t nfiles)
 
 /* ---- 4. the small sections ---- */
 
-/* A string table section: u32 count, u32 offsets[count + 1], NUL-terminated strings. */
-static int string_table(const ibid_strtab *t, ibid_buf *out)
-{
-    int rc = ibid_buf_put_u32(out, (uint32_t)t->n);
-    uint64_t off = 0;
-    for (size_t i = 0; i <= t->n && !rc; i++) {
-        if (off > UINT32_MAX)
-            return IBID_ELIMIT;
-        rc = ibid_buf_put_u32(out, (uint32_t)off);
-        if (i < t->n)
-            off += t->ents[i].len + 1;
-    }
-    for (size_t i = 0; i < t->n && !rc; i++)
-        rc = ibid_buf_put(out, t->ents[i].s, t->ents[i].len + 1);
-    return rc ? IBID_ENOMEM : IBID_OK;
-}
-
 static int files_section(const merge_ctx *m, const live_file *files, size_t nfiles, ibid_buf *out)
 {
     ibid_buf paths = {0};
@@ -476,28 +452,8 @@ static int passage_sections(const pstate *s, ibid_buf *lens, ibid_buf *pmeta, un
                             unsigned *line_bits, uint32_t *mn, uint32_t *mx)
 {
     uint32_t np = s->m->npass;
-    const uint32_t *l = s->m->lens;
-    *mn = np ? UINT32_MAX : 0;
-    *mx = 0;
-    for (uint32_t i = 0; i < np; i++) {
-        if (l[i] < *mn)
-            *mn = l[i];
-        if (l[i] > *mx)
-            *mx = l[i];
-    }
-    *width = *mx <= UINT16_MAX ? 2 : 4;
-    if (ibid_buf_reserve(lens, (size_t)np * *width))
+    if (ibid_sec_lens(s->m->lens, np, lens, width, mn, mx))
         return IBID_ENOMEM;
-    uint8_t *o = (uint8_t *)lens->data;
-    for (uint32_t i = 0; i < np; i++) {
-        if (*width == 2) {
-            o[2 * (size_t)i] = (uint8_t)l[i];
-            o[2 * (size_t)i + 1] = (uint8_t)(l[i] >> 8);
-        } else {
-            ibid_st32(o + 4 * (size_t)i, l[i]);
-        }
-    }
-    lens->len = (size_t)np * *width;
     *line_bits = ibid_bitpack_width(s->max_line);
     size_t bytes = ibid_bitpack_bytes(np, 2 + *line_bits);
     if (ibid_buf_reserve(pmeta, bytes))
@@ -515,9 +471,9 @@ static int small_sections(pstate *s, const live_file *files, size_t nfiles, uint
     uint32_t mn = 0, mx = 0;
     int rc = passage_sections(s, &lens, &pmeta, &width, &line_bits, &mn, &mx);
     if (rc == IBID_OK)
-        rc = string_table(&s->works, &works);
+        rc = ibid_sec_string_table(&s->works, &works);
     if (rc == IBID_OK)
-        rc = string_table(&s->chapters, &chaps);
+        rc = ibid_sec_string_table(&s->chapters, &chaps);
     if (rc == IBID_OK)
         rc = files_section(m, files, nfiles, &fsec);
     if (rc == IBID_OK && ibid_buf_reserve(&meta, IBID_IDX_META_SIZE))

@@ -1,0 +1,35 @@
+/*
+ * section_enc.h - encoders of the small index sections that both writers of a segment produce
+ * the same way: the index builder (index_build.c) and the segment merger (segment_merge.c).
+ * docs/index-format.md specifies the bytes; this module only writes them.
+ *
+ * Also the growth of the writers' malloc'd arrays, the one allocation pattern they share.
+ * Ownership: every function appends to or reallocates what the caller passes and keeps nothing.
+ */
+#ifndef IBID_SECTION_ENC_H
+#define IBID_SECTION_ENC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "strtab.h"
+
+/* Grows *arr (of elem-size entries, capacity *cap) to hold at least need entries (doubling from
+   64).  On IBID_ENOMEM *arr and *cap are unchanged. */
+int ibid_grow_array(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* WORKS / CHAPTERS: u32 count, u32 offsets[count + 1], the NUL-terminated strings of t in id
+   order.  IBID_OK, IBID_ENOMEM or IBID_ELIMIT (strings past 4 GiB). */
+int ibid_sec_string_table(const ibid_strtab *t, ibid_buf *out);
+
+/* LENS: the n passage lengths, 2 bytes each when all fit, else 4 (*width); *min_len and
+   *max_len get their extremes (0 when n is 0).  Appends to the empty out.  IBID_OK or
+   IBID_ENOMEM. */
+int ibid_sec_lens(const uint32_t *lens, uint32_t n, ibid_buf *out, unsigned *width, uint32_t *min_len,
+                  uint32_t *max_len);
+
+/* WRUNS / CRUNS: appends the run (first pid, id) and counts it.  IBID_OK or IBID_ENOMEM. */
+int ibid_sec_add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id);
+
+#endif
