@@ -32,6 +32,7 @@
 #include "postings_enc.h"
 #include "section_enc.h"
 #include "status.h"
+#include "store_record.h"
 #include "store_write.h"
 #include "strtab.h"
 #include "vbyte.h"
@@ -376,83 +377,7 @@ static int invert(ibid_builder *b, uint32_t pid, const char *text, size_t tlen, 
     return flush_passage(b, pid, ntouched);
 }
 
-typedef struct fn_ref {
-    int footnote;
-    uint32_t index;
-} fn_ref;
-
-static int cmp_fn_ref(const void *x, const void *y)
-{
-    const fn_ref *a = x, *c = y;
-    if (a->footnote != c->footnote)
-        return a->footnote < c->footnote ? -1 : 1;
-    return a->index < c->index ? -1 : a->index > c->index;
-}
-
 static uint32_t nonneg(int v) { return v > 0 ? (uint32_t)v : 0; }
-
-/* Serialises passage p (index i of its file's list) into b->rec. */
-static int encode_record(ibid_builder *b, const ibid_passage_list *list, size_t i,
-                         const fn_ref *fns, size_t nfns, uint32_t work, uint32_t chap)
-{
-    const ibid_passage *p = &list->v[i];
-    ibid_buf *r = &b->rec;
-    ibid_buf_clear(r);
-    uint32_t line = nonneg(p->line), end = nonneg(p->end_line);
-    int rc = 0;
-    rc |= ibid_buf_put_vbyte(r, (uint32_t)p->kind);
-    rc |= ibid_buf_put_vbyte(r, line);
-    rc |= ibid_buf_put_vbyte(r, end >= line ? end - line : 0);
-    rc |= ibid_buf_put_vbyte(r, work);
-    rc |= ibid_buf_put_vbyte(r, chap == UINT32_MAX ? 0 : (uint64_t)chap + 1);
-    rc |= ibid_buf_put_vbyte(r, nonneg(p->page));
-    rc |= ibid_buf_put_vbyte(r, nonneg(p->paragraph));
-    rc |= ibid_buf_put_vbyte(r, nonneg(p->footnote));
-    size_t ncites = p->cites ? p->ncites : 0;
-    rc |= ibid_buf_put_vbyte(r, ncites);
-    for (size_t c = 0; c < ncites; c++) {
-        const ibid_cite *ct = &p->cites[c];
-        rc |= ibid_buf_put_vbyte(r, nonneg(ct->footnote));
-        if (!ct->text) {
-            rc |= ibid_buf_put_vbyte(r, 0);
-            continue;
-        }
-        /* a reference to the file's footnote passage with this number and this very text */
-        size_t lo = 0, hi = nfns;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (fns[mid].footnote < ct->footnote)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        int found = 0;
-        for (; lo < nfns && fns[lo].footnote == ct->footnote; lo++)
-            if (strcmp(list->v[fns[lo].index].text ? list->v[fns[lo].index].text : "", ct->text) == 0) {
-                rc |= ibid_buf_put_vbyte(r, (uint64_t)fns[lo].index + 2);
-                found = 1;
-                break;
-            }
-        if (!found) {
-            size_t n = strlen(ct->text);
-            rc |= ibid_buf_put_vbyte(r, 1);
-            rc |= ibid_buf_put_vbyte(r, n);
-            rc |= ibid_buf_put(r, ct->text, n);
-        }
-    }
-    if (p->id) {
-        size_t n = strlen(p->id);
-        rc |= ibid_buf_put_vbyte(r, (uint64_t)n + 1);
-        rc |= ibid_buf_put(r, p->id, n);
-    } else {
-        rc |= ibid_buf_put_vbyte(r, 0);
-    }
-    const char *text = p->text ? p->text : "";
-    size_t n = strlen(text);
-    rc |= ibid_buf_put_vbyte(r, n);
-    rc |= ibid_buf_put(r, text, n);
-    return rc ? IBID_ENOMEM : IBID_OK;
-}
 
 /* Id of s in t, interning it when new.  The previous passage's string (id last) is compared
    first: a file's passages share their work and run through chapters in order, so nearly every
@@ -467,7 +392,7 @@ static int64_t intern_memo(ibid_strtab *t, const char *s, uint32_t last)
 
 static int add_passages(ibid_builder *b, const ibid_passage_list *list)
 {
-    fn_ref *fns = NULL;
+    ibid_store_fnref *fns = NULL;
     size_t nfns = 0;
     for (size_t i = 0; i < list->n; i++)
         nfns += list->v[i].kind == IBID_KIND_FOOTNOTE && list->v[i].footnote > 0;
@@ -476,9 +401,9 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
     nfns = 0;
     for (size_t i = 0; i < list->n; i++)
         if (list->v[i].kind == IBID_KIND_FOOTNOTE && list->v[i].footnote > 0)
-            fns[nfns++] = (fn_ref){list->v[i].footnote, (uint32_t)i};
+            fns[nfns++] = (ibid_store_fnref){list->v[i].footnote, (uint32_t)i};
     if (nfns > 1)
-        qsort(fns, nfns, sizeof *fns, cmp_fn_ref);
+        qsort(fns, nfns, sizeof *fns, ibid_store_fnref_cmp);
 
     int rc = IBID_OK, warned_forms = 0;
     for (size_t i = 0; i < list->n && rc == IBID_OK; i++) {
@@ -503,9 +428,7 @@ static int add_passages(ibid_builder *b, const ibid_passage_list *list)
         if (rc == IBID_OK && nonneg(p->line) >= IBID_IDX_MAX_LINE)
             rc = IBID_ELIMIT;
         if (rc == IBID_OK)
-            rc = encode_record(b, list, i, fns, nfns, (uint32_t)w, chap);
-        if (rc == IBID_OK)
-            rc = ibid_store_add(&b->store, b->rec.data, b->rec.len);
+            rc = ibid_store_record_add(&b->store, list, i, fns, nfns, (uint32_t)w, chap);
         const char *text = p->text ? p->text : "";
         size_t tlen = strlen(text);
         if (rc == IBID_OK && tlen > IBID_IDX_MAX_PASSAGE_BYTES)

@@ -186,6 +186,7 @@ void ibid_store_writer_free(ibid_store_writer *w)
     }
     if (w->comp)
         libdeflate_free_compressor(w->comp);
+    ibid_buf_free(&w->rec);
     ibid_buf_free(&w->recs);
     ibid_buf_free(&w->lens);
     ibid_buf_free(&w->block);

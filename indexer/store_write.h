@@ -25,6 +25,7 @@ enum { IBID_STORE_QUEUE = 8 }; /* blocks waiting for the compression thread */
 
 typedef struct ibid_store_writer {
     struct libdeflate_compressor *comp;
+    ibid_buf rec;      /* scratch: one record being encoded (store_record.c) */
     ibid_buf recs;     /* records of the open block */
     ibid_buf lens;     /* VByte lengths of those records */
     ibid_buf block;    /* scratch: the uncompressed block */
