@@ -2,10 +2,12 @@
  * dedup.c - near-duplicate detection among hits (see dedup.h for the rules and the figures).
  *
  * A signature is built in one pass over the analyzer's tokens: URL spans are found in the raw
- * text first (a token starting inside one is skipped); the parts of a compound are replaced by
- * its joined token when that arrives (it comes right after its last part, analyze.h); every
- * pair of consecutive stems is hashed (FNV-1a over "a\x1fb") into an array that is then sorted
- * and made distinct.  Similarity is a merge of two sorted arrays.
+ * text as the tokens go (a token starting inside one is skipped; the candidates are found with
+ * memchr); the parts of a compound are replaced by its joined token when that arrives (it comes
+ * right after its last part, analyze.h); every pair of consecutive stems is hashed (FNV-1a over
+ * "a\x1fb") into an array that is then sorted and made distinct.  Similarity is a merge of two
+ * sorted arrays; ibid_dedup_same stops the merge once the count of shared hashes that passes
+ * the threshold is reached, or out of reach.
  */
 #include "dedup.h"
 
@@ -43,10 +45,75 @@ static int url_at(const char *t, size_t len, size_t i)
     return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Finds URL starts (url_at) from a position on, jumping between the letters that can begin
+   one with memchr instead of testing every byte.  next_h, next_w: the next 'h' and 'w' at or
+   after the last position asked for (len when none), found again only once passed. */
+typedef struct url_finder {
+    const char *t;
+    size_t len, next_h, next_w;
+} url_finder;
+
+static size_t next_byte(const char *t, size_t len, size_t from, char c)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    const char *p = from < len ? memchr(t + from, c, len - from) : NULL;
+    return p ? (size_t)(p - t) : len;
+}
+
+/* The first i >= from where url_at(t, len, i), else len. */
+static size_t next_url(url_finder *u, size_t from)
+{
+    for (;;) {
+        if (u->next_h < from)
+            u->next_h = next_byte(u->t, u->len, from, 'h');
+        if (u->next_w < from)
+            u->next_w = next_byte(u->t, u->len, from, 'w');
+        size_t i = u->next_h < u->next_w ? u->next_h : u->next_w;
+        if (i >= u->len || url_at(u->t, u->len, i))
+            return i;
+        from = i + 1;
+    }
+}
+
+/* Sorts v[0..n) ascending: quicksort (median of three, the smaller side first by recursion,
+   the larger by looping) down to runs of 16, then one insertion sort.  qsort's comparison
+   calls and merge buffer cost more than the sort itself at these sizes (tens of hashes). */
+static void sort_u64(uint64_t *v, size_t n)
+{
+    while (n > 16) {
+        size_t mid = n / 2;
+        uint64_t a = v[0], b = v[mid], c = v[n - 1];
+        uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t i = 0, j = n - 1;
+        for (;;) { /* Hoare partition: v[0..j] <= pivot <= v[j+1..n) */
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            uint64_t t = v[i];
+            v[i++] = v[j];
+            v[j--] = t;
+        }
+        size_t left = j + 1;
+        if (left < n - left) {
+            sort_u64(v, left);
+            v += left;
+            n -= left;
+        } else {
+            sort_u64(v + left, n - left);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
 }
 
 typedef struct stem {
@@ -63,8 +130,12 @@ int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_k
     stem *st = malloc(cap * sizeof *st);
     if (!st)
         return IBID_ENOMEM;
-    size_t n = 0, url_end = 0, scan = 0;
+    size_t n = 0, url_end = 0;
     int rc = IBID_OK;
+    url_finder uf = {text, len, 0, 0};
+    uf.next_h = next_byte(text, len, 0, 'h');
+    uf.next_w = next_byte(text, len, 0, 'w');
+    size_t url_start = next_url(&uf, 0); /* the next URL that begins at or after url_end */
     ibid_analyzer_reset(an, text, len);
     for (;;) {
         ibid_token t;
@@ -75,15 +146,13 @@ int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_k
         }
         if (r == 0)
             break;
-        /* find the URL spans up to this token */
-        while (scan <= t.start && scan < len) {
-            if (scan >= url_end && url_at(text, len, scan)) {
-                url_end = scan;
-                while (url_end < len && text[url_end] != ' ' && text[url_end] != '\n' &&
-                       text[url_end] != '\t')
-                    url_end++;
-            }
-            scan++;
+        /* the URL spans that begin up to this token: each runs to white space, and the next
+           is looked for after it */
+        while (url_start <= t.start) {
+            url_end = url_start;
+            while (url_end < len && text[url_end] != ' ' && text[url_end] != '\n' && text[url_end] != '\t')
+                url_end++;
+            url_start = next_url(&uf, url_end);
         }
         if (t.start < url_end)
             continue; /* inside a URL */
@@ -107,7 +176,7 @@ int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_k
             else if (n == 1)
                 out->h[0] = st[0].hash;
             if (m > 1)
-                qsort(out->h, m, sizeof *out->h, cmp_u64);
+                sort_u64(out->h, m);
             size_t k = 0;
             for (size_t i = 0; i < m; i++)
                 if (k == 0 || out->h[k - 1] != out->h[i])
@@ -149,13 +218,44 @@ double ibid_dedup_similarity(const ibid_dedup_sig *a, const ibid_dedup_sig *b)
     return (double)both / (double)(a->n + b->n - both);
 }
 
+/* 1 when `both` shared hashes out of na + nb pass the threshold, computed exactly as
+   ibid_dedup_similarity(...) >= th is. */
+static int passes(size_t both, size_t na, size_t nb, double th)
+{
+    return (double)both / (double)(na + nb - both) >= th;
+}
+
+/* Decides similarity >= th without the whole merge.  The ratio both / (na + nb - both) grows
+   with both (and so does its rounded value), so the test is both >= need for the least passing
+   count need, found from the real-number estimate by stepping with passes() itself (the same
+   rounding as ibid_dedup_similarity).  The merge stops as soon as need is reached, or cannot be
+   with what is left. */
 int ibid_dedup_same(const ibid_dedup_sig *a, const ibid_dedup_sig *b)
 {
     double th = a->kind == IBID_KIND_PARAGRAPH && b->kind == IBID_KIND_PARAGRAPH ? IBID_DEDUP_PARAGRAPH
                                                                                 : IBID_DEDUP_NOTE;
     if (a->n <= 1 || b->n <= 1)
         return a->n == b->n && (a->n == 0 || a->h[0] == b->h[0]);
-    return ibid_dedup_similarity(a, b) >= th;
+    size_t na = a->n, nb = b->n, most = na < nb ? na : nb;
+    double est = th * (double)(na + nb) / (1.0 + th);
+    size_t need = est <= 0 ? 0 : est >= (double)most ? most : (size_t)est;
+    while (need > 0 && passes(need - 1, na, nb, th))
+        need--;
+    while (need <= most && !passes(need, na, nb, th))
+        need++;
+    if (need > most)
+        return 0; /* not even a subset passes */
+    size_t i = 0, j = 0, both = 0;
+    while (both < need) {
+        size_t left_a = na - i, left_b = nb - j;
+        if (both + (left_a < left_b ? left_a : left_b) < need)
+            return 0;
+        uint64_t x = a->h[i], y = b->h[j];
+        both += x == y;
+        i += x <= y;
+        j += y <= x;
+    }
+    return 1;
 }
 
 long ibid_dedup_group(const ibid_dedup_sig *sig, size_t n, size_t max_leaders, size_t *group)

@@ -477,6 +477,59 @@ static const char *clean_utf8(ibid_arena *a, const char *s, int *oom)
     return out;
 }
 
+/* s copied into a as valid UTF-8 (the cleaned copy of clean_utf8, else a plain copy).  *oom is
+   set when a copy fails. */
+static const char *keep_utf8(ibid_arena *a, const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    const char *c = clean_utf8(a, s, oom);
+    if (c != s)
+        return c;
+    char *copy = ibid_arena_strndup(a, s, strlen(s));
+    if (!copy)
+        *oom = 1;
+    return copy ? copy : s;
+}
+
+/* Reads passage gid into *p with every string copied into a (valid UTF-8), and frees the
+   stored passage at once: each stored passage holds a 64 KiB arena chunk of its own, so the
+   30 passages of a grouping window kept as read would grow the heap by 2 MB (a page fault
+   and a brk call for every few of them); copied, the window takes a few KiB and every read
+   reuses the chunk the last one freed.  IBID_OK or the read's error (*p zeroed then). */
+static int read_kept(const ibid_reader *r, uint32_t gid, ibid_arena *a, ibid_passage *p)
+{
+    ibid_stored_passage sp;
+    memset(p, 0, sizeof *p);
+    int rc = ibid_reader_get_passage(r, gid, &sp);
+    if (rc < 0)
+        return rc;
+    int oom = 0;
+    *p = sp.p;
+    p->file = keep_utf8(a, sp.p.file, &oom);
+    p->work = keep_utf8(a, sp.p.work, &oom);
+    p->chapter = keep_utf8(a, sp.p.chapter, &oom);
+    p->id = keep_utf8(a, sp.p.id, &oom);
+    p->text = keep_utf8(a, sp.p.text ? sp.p.text : "", &oom);
+    p->cites = NULL;
+    if (sp.p.ncites && sp.p.cites) {
+        ibid_cite *c = ibid_arena_alloc(a, sp.p.ncites * sizeof *c);
+        if (!c)
+            oom = 1;
+        for (size_t i = 0; c && i < sp.p.ncites; i++) {
+            c[i] = sp.p.cites[i];
+            c[i].text = keep_utf8(a, c[i].text, &oom);
+        }
+        p->cites = c;
+    }
+    ibid_stored_passage_free(&sp);
+    if (oom) {
+        memset(p, 0, sizeof *p);
+        return IBID_ENOMEM;
+    }
+    return IBID_OK;
+}
+
 /* Makes every string of p valid UTF-8 (copies in a when needed).  IBID_OK or IBID_ENOMEM. */
 static int clean_passage(ibid_arena *a, ibid_passage *p)
 {
@@ -621,7 +674,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     ibid_highlighter *hl = NULL;
     ibid_ranges ranges = {0};
     ibid_buf parsed = {0};
-    ibid_stored_passage *win = NULL; /* the window's passages, when grouping */
+    ibid_passage *win = NULL; /* the window's passages, when grouping (strings in clean) */
     ibid_dedup_sig *sig = NULL;
     size_t *grp = NULL, *dupidx = NULL, nwin = 0;
     shown_hit *shown = NULL;
@@ -654,12 +707,10 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
             goto done;
         }
         for (size_t i = 0; i < nwin; i++) {
-            if ((rc = ibid_reader_get_passage(s->r, top.v[i].pid, &win[i])) < 0)
+            if ((rc = read_kept(s->r, top.v[i].pid, &clean, &win[i])) < 0)
                 goto done;
-            if ((rc = clean_passage(&clean, &win[i].p)) < 0)
-                goto done;
-            const char *t = win[i].p.text;
-            if ((rc = ibid_dedup_signature(s->an, t, strlen(t), win[i].p.kind, &sig[i])) < 0)
+            const char *t = win[i].text;
+            if ((rc = ibid_dedup_signature(s->an, t, strlen(t), win[i].kind, &sig[i])) < 0)
                 goto done;
         }
         long nl = ibid_dedup_group(sig, nwin, k, grp);
@@ -698,7 +749,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     for (size_t i = 0; i < nshown; i++)
         shown_hits[i] = top.v[shown[i].top];
     for (size_t i = 0; i < ndupidx; i++)
-        dups[i] = (ibid_out_dup){&win[dupidx[i]].p, top.v[dupidx[i]].score};
+        dups[i] = (ibid_out_dup){&win[dupidx[i]], top.v[dupidx[i]].score};
     if (s->o.explain) {
         ex = calloc(nshown, sizeof *ex);
         if (!ex) {
@@ -733,13 +784,13 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     for (size_t i = 0; i < nshown; i++) {
         ibid_stored_passage own;
         memset(&own, 0, sizeof own);
-        ibid_stored_passage *sp = group ? &win[shown[i].top] : &own;
+        const ibid_passage *sp = group ? &win[shown[i].top] : &own.p;
         if (!group && ((rc = ibid_reader_get_passage(s->r, shown_hits[i].pid, &own)) < 0 ||
                        (rc = clean_passage(&clean, &own.p)) < 0)) {
             ibid_stored_passage_free(&own);
             goto done;
         }
-        const char *t = sp->p.text;
+        const char *t = sp->text;
         size_t tl = strlen(t), ss = 0, se = tl;
         int need_snip = s->o.format == IBID_OUT_TEXT || s->o.format == IBID_OUT_JSON ||
                         (s->o.format == IBID_OUT_GREP && s->o.color);
@@ -752,7 +803,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         } else {
             ranges.n = 0;
         }
-        ibid_out_hit h = {qid, s->o.offset + i + 1, shown_hits[i].score, &sp->p, ss, se, &ranges,
+        ibid_out_hit h = {qid, s->o.offset + i + 1, shown_hits[i].score, sp, ss, se, &ranges,
                           ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL,
                           dups + shown[i].first_dup, shown[i].ndups, group, sugg};
         /* trec numbers lines: the copies listed with the earlier hits came first (output.h) */
@@ -767,8 +818,6 @@ done:
             ibid_explain_free(&ex[i]);
         free(ex);
     }
-    for (size_t i = 0; win && i < nwin; i++)
-        ibid_stored_passage_free(&win[i]);
     for (size_t i = 0; sig && i < nwin; i++)
         ibid_dedup_sig_free(&sig[i]);
     free(win);
