@@ -11,7 +11,7 @@
 
 #define IBID_IDX_MAGIC "IBIDIDX" /* 8 bytes with its NUL */
 enum {
-    IBID_IDX_VERSION = 3,
+    IBID_IDX_VERSION = 4, /* 4: slim store records (docs/index-format.md); 3: lone positions in truncated binary */
     IBID_IDX_FIXED_HEADER = 32, /* magic, version, flags, file size, section count, reserved */
     IBID_IDX_SECTION_ENTRY = 24, /* id, crc32, offset, length */
     IBID_IDX_MAX_SECTIONS = 64,

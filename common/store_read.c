@@ -3,10 +3,12 @@
  * store"; bytes in docs/index-format.md, STORE and STOREIDX).
  *
  * A passage is found by binary search over the store block index (first passage id of each
- * block), its block is inflated with libdeflate (the zlib format) into a buffer of the recorded size,
- * and its record is located by the record lengths at the head of the block.  A cite that refers
- * to a footnote passage of the same file is resolved by reading that passage's text, from the
- * same block or by inflating one more.
+ * block), its block is inflated with libdeflate (the zlib format) into a buffer of the recorded
+ * size, and the block's records are located once: their headers decoded in order (each is coded
+ * against predictions from the block's earlier records and from PMETA, the runs and FILES:
+ * store_codec.h), then their NUL-terminated strings.  Kind, line, work and chapter come from
+ * PMETA and the runs.  A cite that refers to a footnote passage of the same file is resolved by
+ * reading that passage's text, from the same block or by inflating one more.
  *
  * The block cache: each index keeps the last IBID_STORE_CACHE_SLOTS inflated blocks (least
  * recently used out), so that the hits of one answer, their near-duplicate comparisons and their
@@ -19,9 +21,9 @@
  * that reader's release.  The libdeflate decompressor (its decode tables cost about as much as
  * inflating 2 KiB) is kept with the cache and lent to one inflating thread at a time.
  *
- * Every count and length in a block is checked against the inflated size; the inflated size
+ * Every count and value in a block is checked against the inflated size; the inflated size
  * must match the index exactly; a decompression error is corruption (a corrupt block is never
- * cached); every string must be valid UTF-8 without NUL bytes.
+ * cached); every string handed out is checked to be valid UTF-8 (it holds no NUL: NULs end it).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -30,38 +32,27 @@
 #include <string.h>
 #include <libdeflate.h>
 
+#include "bitpack.h"
 #include "index_impl.h"
 #include "status.h"
-#include "vbyte.h"
+#include "store_read.h"
 
 typedef struct sblock {
     uint32_t b, first, nrec;
     uint8_t *data;
     uint32_t len;
-    const uint8_t *lens, *recs; /* the VByte lengths, the first record */
+    ibid_ix_srec *recs; /* nrec located records */
     /* in the cache: holders (the cache's slot counts as one) and the last use */
     uint32_t refs;
     uint64_t used;
 } sblock;
 
-typedef struct raw_cite {
-    uint32_t footnote, tag; /* tag: 0 NULL, 1 inline, 2 + k passage first_passage + k */
-    const uint8_t *text;
-    uint32_t len;
-} raw_cite;
-
-typedef struct raw_rec {
-    uint32_t kind, line, end_line, work, chapter, page, paragraph, footnote, ncites;
-    const uint8_t *cites; /* encoded cites, parsed again by next_cite */
-    const uint8_t *id, *text;
-    uint32_t id_len, text_len;
-    int has_id;
-} raw_rec;
-
 static void sblock_free(sblock *s)
 {
     free(s->data);
+    free(s->recs);
     s->data = NULL;
+    s->recs = NULL;
 }
 
 static uint32_t block_of(const ibid_index *ix, uint32_t pid)
@@ -78,15 +69,136 @@ static uint32_t block_of(const ibid_index *ix, uint32_t pid)
     return lo;
 }
 
-/* Inflates block b into s (s->data malloc'd; freed on error) with the decompressor d. */
+/* A cursor over WRUNS or CRUNS: the id of the run holding pid, for pids visited in order. */
+typedef struct run_cur {
+    const uint8_t *p;
+    uint32_t n, at;
+} run_cur;
+
+static void run_seek(run_cur *c, const ibid_sec *s, uint32_t nruns, uint32_t pid)
+{
+    c->p = s->p;
+    c->n = nruns;
+    uint32_t lo = 0, hi = nruns; /* the last run whose first passage is <= pid (checked at open) */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ibid_le32(s->p + 8 * (size_t)mid) <= pid)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    c->at = lo;
+}
+
+static uint32_t run_id(run_cur *c, uint32_t pid)
+{
+    while (c->at + 1 < c->n && ibid_le32(c->p + 8 * ((size_t)c->at + 1)) <= pid)
+        c->at++;
+    return ibid_le32(c->p + 8 * (size_t)c->at + 4);
+}
+
+static uint32_t line_of(const ibid_index *ix, uint32_t pid)
+{
+    return ibid_bitpack_get(ix->sec[IBID_SEC_PMETA].p, pid, 2 + ix->line_bits) >> 2;
+}
+
+/* The end of string area p..end's next string (its NUL), or NULL. */
+static const uint8_t *string_end(const uint8_t *p, const uint8_t *end)
+{
+    return p < end ? memchr(p, 0, (size_t)(end - p)) : NULL;
+}
+
+int ibid_ix_store_parse(const ibid_index *ix, uint32_t first, uint32_t nrec, const uint8_t *data, uint32_t len,
+                        ibid_ix_srec *recs)
+{
+    if (nrec == 0 || (uint64_t)first + nrec > ix->npass || nrec > ibid_ix_store_max_records(len))
+        return IBID_ECORRUPT;
+    uint32_t fid = ibid_ix_file_of(ix, first);
+    if (fid == UINT32_MAX)
+        return IBID_ECORRUPT;
+    ibid_file_info fi;
+    ibid_index_file(ix, fid, &fi);
+    uint64_t fend = (uint64_t)fi.first_passage + fi.passage_count;
+    run_cur wc, cc;
+    run_seek(&wc, &ix->sec[IBID_SEC_WRUNS], ix->nwruns, first);
+    run_seek(&cc, &ix->sec[IBID_SEC_CRUNS], ix->ncruns, first);
+    ibid_store_pred pr;
+    ibid_store_pred_reset(&pr);
+    const uint8_t *p = data, *end = data + len;
+    for (uint32_t i = 0; i < nrec; i++) {
+        uint32_t pid = first + i;
+        while (pid >= fend) { /* files are contiguous and cover every passage (checked at open) */
+            if (++fid >= ix->nfiles)
+                return IBID_ECORRUPT;
+            ibid_index_file(ix, fid, &fi);
+            fend = (uint64_t)fi.first_passage + fi.passage_count;
+        }
+        ibid_store_ctx cx = {line_of(ix, pid), run_id(&wc, pid), run_id(&cc, pid), 0, 0};
+        if (pid + 1 < fend) {
+            cx.has_next = 1;
+            cx.next_line = line_of(ix, pid + 1);
+        }
+        ibid_ix_srec *r = &recs[i];
+        if (ibid_store_header_get(&p, end, &pr, &cx, &r->f))
+            return IBID_ECORRUPT;
+        r->cites = p;
+        r->ninline = 0;
+        for (uint32_t c = 0; c < r->f.ncites; c++) {
+            uint32_t fn, tag;
+            if (ibid_store_cite_get(&p, end, &fn, &tag))
+                return IBID_ECORRUPT;
+            r->ninline += tag == 1;
+        }
+        r->cites_end = p;
+    }
+    for (uint32_t i = 0; i < nrec; i++) {
+        ibid_ix_srec *r = &recs[i];
+        r->strs = p;
+        uint64_t nstr = (uint64_t)r->f.has_id + r->ninline;
+        for (uint64_t k = 0; k < nstr; k++) {
+            const uint8_t *z = string_end(p, end);
+            if (!z)
+                return IBID_ECORRUPT;
+            p = z + 1;
+        }
+        const uint8_t *z = string_end(p, end);
+        if (!z)
+            return IBID_ECORRUPT;
+        r->text = p;
+        r->text_len = (uint32_t)(z - p);
+        p = z + 1;
+    }
+    return p == end ? IBID_OK : IBID_ECORRUPT;
+}
+
+int ibid_ix_srec_valid(const ibid_ix_srec *r)
+{
+    const uint8_t *end = r->text + r->text_len;
+    for (const uint8_t *p = r->strs; p < end;) {
+        size_t n = strlen((const char *)p);
+        if (!ibid_ix_valid_text(p, n))
+            return 0;
+        p += n + 1;
+    }
+    return ibid_ix_valid_text(r->text, r->text_len);
+}
+
+/* Inflates block b into s (s->data, s->recs malloc'd; freed on error) with the decompressor d,
+   and locates its records. */
 static int inflate_block(const ibid_index *ix, uint32_t b, sblock *s, struct libdeflate_decompressor *d)
 {
     const uint8_t *e = ix->sec[IBID_SEC_STOREIDX].p + (size_t)IBID_STOREIDX_ENTRY * b;
     uint32_t first = ibid_le32(e), ulen = ibid_le32(e + 4), next = ibid_le32(e + IBID_STOREIDX_ENTRY);
     uint64_t off = ibid_le64(e + 8), end = ibid_le64(e + IBID_STOREIDX_ENTRY + 8);
+    uint32_t nrec = next - first; /* first pids increase strictly (checked at open) */
+    if (nrec > ibid_ix_store_max_records(ulen))
+        return IBID_ECORRUPT;
     s->data = malloc(ulen ? ulen : 1);
-    if (!s->data)
+    s->recs = malloc((size_t)nrec * sizeof *s->recs);
+    if (!s->data || !s->recs) {
+        sblock_free(s);
         return IBID_ENOMEM;
+    }
     /* libdeflate reads the zlib format 2-3 times faster than zlib's uncompress (Gutenberg, 1,000
        queries, top 1000 with TREC output: 388 -> 154 ms a query; docs/performance.md) and
        checks the Adler-32 just the same */
@@ -95,36 +207,14 @@ static int inflate_block(const ibid_index *ix, uint32_t b, sblock *s, struct lib
     if (end - off <= SIZE_MAX)
         r = libdeflate_zlib_decompress(d, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off),
                                        s->data, ulen, &dl);
-    if (r != LIBDEFLATE_SUCCESS || dl != ulen) {
+    if (r != LIBDEFLATE_SUCCESS || dl != ulen || ibid_ix_store_parse(ix, first, nrec, s->data, ulen, s->recs)) {
         sblock_free(s);
         return IBID_ECORRUPT;
     }
     s->b = b;
     s->first = first;
+    s->nrec = nrec;
     s->len = ulen;
-    const uint8_t *p = s->data, *pend = p + ulen;
-    size_t k = ibid_vbyte_get32(p, pend, &s->nrec);
-    if (!k || s->nrec != next - first) {
-        sblock_free(s);
-        return IBID_ECORRUPT;
-    }
-    p += k;
-    s->lens = p;
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < s->nrec; i++) {
-        uint32_t l;
-        if (!(k = ibid_vbyte_get32(p, pend, &l))) {
-            sblock_free(s);
-            return IBID_ECORRUPT;
-        }
-        p += k;
-        total += l;
-    }
-    if (total != (uint64_t)(pend - p)) {
-        sblock_free(s);
-        return IBID_ECORRUPT;
-    }
-    s->recs = p;
     return IBID_OK;
 }
 
@@ -257,98 +347,9 @@ static int cache_get(const ibid_index *ix, uint32_t b, sblock **out)
     return rc;
 }
 
-/* The bytes of passage pid's record in block s. */
-static void record_in(const sblock *s, uint32_t pid, const uint8_t **rec, uint32_t *len)
-{
-    const uint8_t *lp = s->lens, *r = s->recs, *end = s->data + s->len;
-    uint32_t l = 0;
-    for (uint32_t i = 0; i <= pid - s->first; i++) {
-        r += l;
-        lp += ibid_vbyte_get32(lp, end, &l); /* checked by inflate_block */
-    }
-    *rec = r;
-    *len = l;
-}
-
-typedef struct rd {
-    const uint8_t *p, *end;
-    int bad;
-} rd;
-
-static uint32_t rd32(rd *r)
-{
-    uint32_t v = 0;
-    size_t k = ibid_vbyte_get32(r->p, r->end, &v);
-    if (!k)
-        r->bad = 1;
-    r->p += k;
-    return v;
-}
-
-static const uint8_t *rd_bytes(rd *r, uint32_t n)
-{
-    if (n > (size_t)(r->end - r->p)) {
-        r->bad = 1;
-        return r->p;
-    }
-    const uint8_t *q = r->p;
-    r->p += n;
-    return q;
-}
-
-static int next_cite(rd *r, raw_cite *c)
-{
-    c->footnote = rd32(r);
-    c->tag = rd32(r);
-    c->text = NULL;
-    c->len = 0;
-    if (c->tag == 1) {
-        c->len = rd32(r);
-        c->text = rd_bytes(r, c->len);
-        if (!r->bad && !ibid_ix_valid_text(c->text, c->len))
-            return IBID_ECORRUPT;
-    }
-    return r->bad || c->footnote > INT_MAX ? IBID_ECORRUPT : IBID_OK;
-}
-
-static int parse_record(const ibid_index *ix, const uint8_t *p, uint32_t len, raw_rec *out)
-{
-    rd r = {p, p + len, 0};
-    out->kind = rd32(&r);
-    out->line = rd32(&r);
-    uint32_t span = rd32(&r);
-    out->work = rd32(&r);
-    out->chapter = rd32(&r);
-    out->page = rd32(&r);
-    out->paragraph = rd32(&r);
-    out->footnote = rd32(&r);
-    out->ncites = rd32(&r);
-    if (r.bad || out->kind > IBID_KIND_BIBLIOGRAPHY || out->line > INT_MAX || span > INT_MAX - out->line ||
-        out->work >= ix->nworks || out->chapter > ix->nchaps || out->page > INT_MAX ||
-        out->paragraph > INT_MAX || out->footnote > INT_MAX || out->ncites > len)
-        return IBID_ECORRUPT;
-    out->end_line = out->line + span;
-    out->cites = r.p;
-    for (uint32_t i = 0; i < out->ncites; i++) {
-        raw_cite c;
-        if (next_cite(&r, &c))
-            return IBID_ECORRUPT;
-    }
-    uint32_t idl = rd32(&r);
-    out->has_id = idl != 0;
-    out->id_len = idl ? idl - 1 : 0;
-    out->id = rd_bytes(&r, out->id_len);
-    out->text_len = rd32(&r);
-    out->text = rd_bytes(&r, out->text_len);
-    if (r.bad || r.p != r.end || !ibid_ix_valid_text(out->id, out->id_len) ||
-        !ibid_ix_valid_text(out->text, out->text_len))
-        return IBID_ECORRUPT;
-    return IBID_OK;
-}
-
-/* Reads passage pid's record from *s, swapping *s for pid's block (from the cache) unless
-   *s already is it. */
-static int read_record(const ibid_index *ix, uint32_t pid, sblock **s, raw_rec *rec)
+/* Reads passage pid's record (its strings checked), swapping *s for pid's block (from the cache)
+   unless *s already is it. */
+static int read_record(const ibid_index *ix, uint32_t pid, sblock **s, const ibid_ix_srec **rec)
 {
     uint32_t b = block_of(ix, pid);
     if (!*s || (*s)->b != b) {
@@ -357,10 +358,8 @@ static int read_record(const ibid_index *ix, uint32_t pid, sblock **s, raw_rec *
         if (rc)
             return rc;
     }
-    const uint8_t *p;
-    uint32_t len;
-    record_in(*s, pid, &p, &len);
-    return parse_record(ix, p, len, rec);
+    *rec = &(*s)->recs[pid - (*s)->first];
+    return ibid_ix_srec_valid(*rec) ? IBID_OK : IBID_ECORRUPT;
 }
 
 typedef struct stored_mem {
@@ -378,8 +377,14 @@ int ibid_index_get_passage(const ibid_index *ix, uint32_t pid, ibid_stored_passa
     if (pid >= ix->npass)
         return IBID_EINVAL;
     sblock *s = NULL, *other = NULL;
-    raw_rec rec;
-    int rc = read_record(ix, pid, &s, &rec);
+    const ibid_ix_srec *rec;
+    ibid_passage_meta meta;
+    ibid_file_info fi;
+    int rc = ibid_index_passage_meta(ix, pid, &meta);
+    if (rc == IBID_OK && ibid_index_file(ix, meta.file_id, &fi))
+        rc = IBID_ECORRUPT;
+    if (rc == IBID_OK)
+        rc = read_record(ix, pid, &s, &rec);
     if (rc)
         goto done;
     stored_mem *m = calloc(1, sizeof *m);
@@ -390,60 +395,67 @@ int ibid_index_get_passage(const ibid_index *ix, uint32_t pid, ibid_stored_passa
     out->mem = m;
     out->pid = pid;
     ibid_passage *p = &out->p;
-    uint32_t fid = ibid_ix_file_of(ix, pid);
-    ibid_file_info fi;
-    if (fid == UINT32_MAX || ibid_index_file(ix, fid, &fi)) {
+    const char *work = ibid_index_work_name(ix, meta.work_id);
+    const char *chap = meta.chapter_id != UINT32_MAX ? ibid_index_chapter_name(ix, meta.chapter_id) : NULL;
+    if (!work || (meta.chapter_id != UINT32_MAX && !chap)) {
         rc = IBID_ECORRUPT;
         goto done;
     }
-    const char *work = ibid_index_work_name(ix, rec.work);
-    const char *chap = rec.chapter ? ibid_index_chapter_name(ix, rec.chapter - 1) : NULL;
-    p->kind = (ibid_kind)rec.kind;
-    p->line = (int)rec.line;
-    p->end_line = (int)rec.end_line;
-    p->page = (int)rec.page;
-    p->paragraph = (int)rec.paragraph;
-    p->footnote = (int)rec.footnote;
+    p->kind = meta.kind;
+    p->line = (int)meta.line;
+    p->end_line = (int)rec->f.end_line;
+    p->page = (int)rec->f.page;
+    p->paragraph = (int)rec->f.paragraph;
+    p->footnote = (int)rec->f.footnote;
     p->file = sdup(m, fi.path, strlen(fi.path));
     p->work = sdup(m, work, strlen(work));
     p->chapter = chap ? sdup(m, chap, strlen(chap)) : NULL;
-    p->id = rec.has_id ? sdup(m, rec.id, rec.id_len) : NULL;
-    p->text = sdup(m, rec.text, rec.text_len);
-    if (!p->file || !p->work || (chap && !p->chapter) || (rec.has_id && !p->id) || !p->text) {
+    const uint8_t *str = rec->strs; /* id, inline cite texts, text */
+    if (rec->f.has_id) {
+        size_t n = strlen((const char *)str);
+        p->id = sdup(m, str, n);
+        str += n + 1;
+    }
+    p->text = sdup(m, rec->text, rec->text_len);
+    if (!p->file || !p->work || (chap && !p->chapter) || (rec->f.has_id && !p->id) || !p->text) {
         rc = IBID_ENOMEM;
         goto done;
     }
-    if (rec.ncites) {
-        ibid_cite *cites = ibid_arena_alloc(&m->arena, (size_t)rec.ncites * sizeof *cites);
+    if (rec->f.ncites) {
+        ibid_cite *cites = ibid_arena_alloc(&m->arena, (size_t)rec->f.ncites * sizeof *cites);
         if (!cites) {
             rc = IBID_ENOMEM;
             goto done;
         }
-        rd r = {rec.cites, s->data + s->len, 0};
-        for (uint32_t i = 0; i < rec.ncites && rc == IBID_OK; i++) {
-            raw_cite c;
-            next_cite(&r, &c); /* checked by parse_record */
-            cites[i].footnote = (int)c.footnote;
+        const uint8_t *cp = rec->cites;
+        uint32_t ncites = rec->f.ncites;
+        for (uint32_t i = 0; i < ncites && rc == IBID_OK; i++) {
+            uint32_t fn, tag;
+            ibid_store_cite_get(&cp, rec->cites_end, &fn, &tag); /* checked by the block's parse */
+            cites[i].footnote = (int)fn;
             cites[i].text = NULL;
-            if (c.tag == 1) {
-                if (!(cites[i].text = sdup(m, c.text, c.len)))
+            if (tag == 1) {
+                size_t n = strlen((const char *)str);
+                if (!(cites[i].text = sdup(m, str, n)))
                     rc = IBID_ENOMEM;
-            } else if (c.tag >= 2) {
-                uint64_t target = (uint64_t)fi.first_passage + (c.tag - 2);
-                raw_rec fn;
+                str += n + 1;
+            } else if (tag >= 2) {
+                uint64_t target = (uint64_t)fi.first_passage + (tag - 2);
+                const ibid_ix_srec *fn_rec;
                 if (target >= (uint64_t)fi.first_passage + fi.passage_count) {
                     rc = IBID_ECORRUPT;
                     break;
                 }
+                /* s's records stay valid: s is swapped only when the target is in another block */
                 sblock **src = s->b == block_of(ix, (uint32_t)target) ? &s : &other;
-                if ((rc = read_record(ix, (uint32_t)target, src, &fn)) != IBID_OK)
+                if ((rc = read_record(ix, (uint32_t)target, src, &fn_rec)) != IBID_OK)
                     break;
-                if (!(cites[i].text = sdup(m, fn.text, fn.text_len)))
+                if (!(cites[i].text = sdup(m, fn_rec->text, fn_rec->text_len)))
                     rc = IBID_ENOMEM;
             }
         }
         p->cites = cites;
-        p->ncites = rec.ncites;
+        p->ncites = ncites;
     }
 done:
     cache_put(ix, s);
@@ -465,52 +477,44 @@ void ibid_stored_passage_free(ibid_stored_passage *sp)
     sp->mem = NULL;
 }
 
-/* Inflates every block and checks every record against the metadata sections. */
+/* Inflates every block and checks every record: its header and strings, its cites' references
+   inside its file. */
 int ibid_ix_verify_store(const ibid_index *ix, char *err, size_t errlen)
 {
     /* every block once: not through the cache */
     struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
     if (!d)
         return IBID_ENOMEM;
-    for (uint32_t b = 0; b < ix->nstore; b++) {
+    int rc = IBID_OK;
+    for (uint32_t b = 0; b < ix->nstore && rc == IBID_OK; b++) {
         sblock s = {0};
-        int rc = inflate_block(ix, b, &s, d);
-        if (rc == IBID_ENOMEM) {
-            libdeflate_free_decompressor(d);
-            return rc;
-        }
+        rc = inflate_block(ix, b, &s, d);
+        if (rc == IBID_ENOMEM)
+            break;
         if (rc) {
-            libdeflate_free_decompressor(d);
-            return ibid_ix_corrupt(err, errlen, "store block %u is corrupt", b);
+            rc = ibid_ix_corrupt(err, errlen, "store block %u is corrupt", b);
+            break;
         }
         for (uint32_t i = 0; i < s.nrec && rc == IBID_OK; i++) {
-            uint32_t pid = s.first + i, len;
-            const uint8_t *p;
-            raw_rec rec;
+            uint32_t pid = s.first + i;
+            const ibid_ix_srec *rec = &s.recs[i];
             ibid_passage_meta meta;
-            record_in(&s, pid, &p, &len);
-            if (parse_record(ix, p, len, &rec) || ibid_index_passage_meta(ix, pid, &meta) ||
-                meta.kind != (ibid_kind)rec.kind || meta.line != rec.line || meta.work_id != rec.work ||
-                meta.chapter_id != (rec.chapter ? rec.chapter - 1 : UINT32_MAX)) {
-                rc = ibid_ix_corrupt(err, errlen, "store: passage %u is corrupt or disagrees with its metadata", pid);
+            ibid_file_info fi;
+            if (!ibid_ix_srec_valid(rec) || ibid_index_passage_meta(ix, pid, &meta) ||
+                ibid_index_file(ix, meta.file_id, &fi)) {
+                rc = ibid_ix_corrupt(err, errlen, "store: passage %u is corrupt", pid);
                 break;
             }
-            ibid_file_info fi;
-            ibid_index_file(ix, meta.file_id, &fi);
-            rd r = {rec.cites, s.data + s.len, 0};
-            for (uint32_t c = 0; c < rec.ncites; c++) {
-                raw_cite ct;
-                next_cite(&r, &ct);
-                if (ct.tag >= 2 && ct.tag - 2 >= fi.passage_count)
+            const uint8_t *cp = rec->cites;
+            for (uint32_t c = 0; c < rec->f.ncites; c++) {
+                uint32_t fn, tag;
+                ibid_store_cite_get(&cp, rec->cites_end, &fn, &tag);
+                if (tag >= 2 && tag - 2 >= fi.passage_count)
                     rc = ibid_ix_corrupt(err, errlen, "store: passage %u cites outside its file", pid);
             }
         }
         sblock_free(&s);
-        if (rc) {
-            libdeflate_free_decompressor(d);
-            return rc;
-        }
     }
     libdeflate_free_decompressor(d);
-    return IBID_OK;
+    return rc;
 }

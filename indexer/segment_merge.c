@@ -6,13 +6,15 @@
  *    live files of all inputs are sorted by path, and each gets its first output pid; an
  *    input's files become spans mapping its local pids to the output (merge_int.h).  The
  *    passage lengths are gathered at once: the postings encoder needs them from the start.
- * 2. The passages, in output order: each record is copied from the input's store (one inflated
- *    block per input is kept, so a file's passages inflate each block once) with its work and
- *    chapter ids renumbered, into a store writer whose compressed blocks are streamed to the
- *    output as STORE.  Works and chapters are renumbered in order of first appearance, as the
- *    builder interns them; cites to footnote passages are relative to the file's first passage
- *    and so stay valid.  Line and kind of each passage are kept for PMETA; the work and
- *    chapter runs are rebuilt.
+ * 2. The passages, in output order: each record is read from the input's store (one inflated
+ *    block per input is kept, so a file's passages inflate each block once), its header
+ *    decoded and coded again for the output's block (its predictions depend on the block and
+ *    on the work and chapter ids: store_codec.h), its cites and strings copied as they are, into
+ *    a store writer whose compressed blocks are streamed to the output as STORE.  Works and
+ *    chapters are renumbered in order of first appearance, as the builder interns them; cites to
+ *    footnote passages are relative to the file's first passage and so stay valid.  Line and
+ *    kind of each passage (the input's PMETA) are kept for PMETA; the work and chapter runs are
+ *    rebuilt.
  * 3. The terms (merge_terms.c) stream POSTINGS and build the dictionaries; with opts.threads
  *    >= 2 they run on a second thread during step 2, into a scratch file appended afterwards.
  * 4. The small sections are appended, then the header; the write is atomic (index_file.h).
@@ -34,6 +36,7 @@
 #include "merge_int.h"
 #include "section_enc.h"
 #include "status.h"
+#include "store_read.h"
 #include "store_write.h"
 #include "strtab.h"
 #include "vbyte.h"
@@ -160,11 +163,11 @@ static int plan(merge_ctx *m, const ibid_merge_input *in, live_file **files, siz
 
 /* ---- 2. the passages ---- */
 
-/* One input's inflated store block and a cursor in it. */
+/* One input's inflated store block, its records located. */
 typedef struct sblock {
     uint8_t *data;
-    uint32_t b, first, nrec, len, next;   /* next: pid whose record starts at rp */
-    const uint8_t *lens, *recs, *lp, *rp;
+    ibid_ix_srec *recs;
+    uint32_t b, first, nrec, len, cap_recs;
     int held;
     uint64_t released;                    /* STORE bytes given back (ibid_merge_release) */
 } sblock;
@@ -179,7 +182,7 @@ typedef struct pstate {
     int store_open;
     size_t idx_seen;
     uint64_t store_base;
-    ibid_buf rec, wruns, cruns;
+    ibid_buf wruns, cruns;
     uint32_t nwruns, ncruns, last_work, last_chap, max_line;
     uint32_t *pmeta;                      /* line << 2 | kind, by output pid */
     uint64_t tokens, text_bytes;
@@ -190,55 +193,43 @@ static int inflate_block(pstate *s, const ibid_index *ix, uint32_t b, sblock *sb
     const uint8_t *e = ix->sec[IBID_SEC_STOREIDX].p + (size_t)IBID_STOREIDX_ENTRY * b;
     uint32_t first = ibid_le32(e), ulen = ibid_le32(e + 4), next = ibid_le32(e + IBID_STOREIDX_ENTRY);
     uint64_t off = ibid_le64(e + 8), end = ibid_le64(e + IBID_STOREIDX_ENTRY + 8);
-    if (ulen == 0 || ulen > MAX_BLOCK || end - off > SIZE_MAX)
+    uint32_t nrec = next - first;
+    if (ulen == 0 || ulen > MAX_BLOCK || end - off > SIZE_MAX || nrec > ibid_ix_store_max_records(ulen))
         return IBID_ECORRUPT;
+    sb->held = 0;
     if (ulen > sb->len || !sb->data) {
         uint8_t *p = realloc(sb->data, ulen);
         if (!p)
             return IBID_ENOMEM;
         sb->data = p;
+        sb->len = ulen;
     }
-    sb->held = 0;
+    if (nrec > sb->cap_recs || !sb->recs) {
+        ibid_ix_srec *r = realloc(sb->recs, (size_t)(nrec ? nrec : 1) * sizeof *r);
+        if (!r)
+            return IBID_ENOMEM;
+        sb->recs = r;
+        sb->cap_recs = nrec;
+    }
     size_t got = 0;
     if (libdeflate_zlib_decompress(s->dec, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off), sb->data,
-                                   ulen, &got) != LIBDEFLATE_SUCCESS || got != ulen)
+                                   ulen, &got) != LIBDEFLATE_SUCCESS || got != ulen ||
+        ibid_ix_store_parse(ix, first, nrec, sb->data, ulen, sb->recs))
         return IBID_ECORRUPT;
-    const uint8_t *p = sb->data, *pend = p + ulen;
-    uint32_t nrec;
-    size_t k = ibid_vbyte_get32(p, pend, &nrec);
-    if (!k || nrec != next - first)
-        return IBID_ECORRUPT;
-    p += k;
-    sb->lens = p;
-    uint64_t sum = 0;
-    for (uint32_t i = 0; i < nrec; i++) {
-        uint32_t l;
-        if (!(k = ibid_vbyte_get32(p, pend, &l)))
-            return IBID_ECORRUPT;
-        p += k;
-        sum += l;
-    }
-    if (sum != (uint64_t)(pend - p))
-        return IBID_ECORRUPT;
-    sb->recs = p;
     sb->b = b;
     sb->first = first;
     sb->nrec = nrec;
-    sb->len = ulen;
-    sb->lp = sb->lens;
-    sb->rp = sb->recs;
-    sb->next = first;
     sb->held = 1;
     ibid_merge_release(ix->sec[IBID_SEC_STORE].p, off, &sb->released); /* blocks are read in order */
     return IBID_OK;
 }
 
-/* The bytes of input i's record of pid (valid until the input's next read). */
-static int get_record(pstate *s, size_t i, uint32_t pid, const uint8_t **rec, uint32_t *len)
+/* Input i's record of pid (valid until the input's next read), its strings checked. */
+static int get_record(pstate *s, size_t i, uint32_t pid, const ibid_ix_srec **rec)
 {
     const ibid_index *ix = s->m->ix[i];
     sblock *sb = &s->blocks[i];
-    if (!sb->held || pid < sb->first || pid >= sb->first + sb->nrec) {
+    if (!sb->held || pid < sb->first || pid - sb->first >= sb->nrec) {
         const uint8_t *idx = ix->sec[IBID_SEC_STOREIDX].p;
         uint32_t lo = 0, hi = ix->nstore;
         if (!hi)
@@ -253,53 +244,11 @@ static int get_record(pstate *s, size_t i, uint32_t pid, const uint8_t **rec, ui
         int rc = inflate_block(s, ix, lo, sb);
         if (rc)
             return rc;
-        if (pid < sb->first || pid >= sb->first + sb->nrec)
+        if (pid < sb->first || pid - sb->first >= sb->nrec)
             return IBID_ECORRUPT;
     }
-    if (pid < sb->next) { /* back to the block's start (not in a sequential pass) */
-        sb->lp = sb->lens;
-        sb->rp = sb->recs;
-        sb->next = sb->first;
-    }
-    const uint8_t *end = sb->data + sb->len;
-    uint32_t l = 0;
-    for (;;) {
-        sb->lp += ibid_vbyte_get32(sb->lp, end, &l); /* checked by inflate_block */
-        if (sb->next == pid)
-            break;
-        sb->rp += l;
-        sb->next++;
-    }
-    *rec = sb->rp;
-    *len = l;
-    sb->rp += l;
-    sb->next++;
-    return IBID_OK;
-}
-
-typedef struct rd {
-    const uint8_t *p, *end;
-    int bad;
-} rd;
-
-static uint32_t rd32(rd *r)
-{
-    uint32_t v = 0;
-    size_t k = ibid_vbyte_get32(r->p, r->end, &v);
-    if (!k)
-        r->bad = 1;
-    r->p += k;
-    return v;
-}
-
-/* Skips n bytes that must be valid text. */
-static void rd_text(rd *r, uint32_t n)
-{
-    if (n > (size_t)(r->end - r->p) || !ibid_ix_valid_text(r->p, n)) {
-        r->bad = 1;
-        return;
-    }
-    r->p += n;
+    *rec = &sb->recs[pid - sb->first];
+    return ibid_ix_srec_valid(*rec) ? IBID_OK : IBID_ECORRUPT;
 }
 
 /* Output id of input i's work (or chapter) id, interned by its title on first sight. */
@@ -335,41 +284,24 @@ static int drain_store(pstate *s, int final)
     return IBID_OK;
 }
 
-/* Copies passage lpid of input i as output passage g. */
-static int copy_passage(pstate *s, size_t i, uint32_t lpid, uint32_t g)
+/* Copies passage lpid of input i as output passage g; lend: the end of lpid's file in the input. */
+static int copy_passage(pstate *s, size_t i, uint32_t lpid, uint32_t lend, uint32_t g)
 {
     const ibid_index *ix = s->m->ix[i];
-    const uint8_t *p;
-    uint32_t len;
-    int rc = get_record(s, i, lpid, &p, &len);
+    const ibid_ix_srec *rec;
+    ibid_passage_meta meta;
+    int rc = ibid_index_passage_meta(ix, lpid, &meta);
+    if (rc == IBID_OK)
+        rc = get_record(s, i, lpid, &rec);
     if (rc)
         return rc;
-    rd r = {p, p + len, 0};
-    uint32_t kind = rd32(&r), line = rd32(&r), span = rd32(&r), work = rd32(&r), chap1 = rd32(&r);
-    const uint8_t *rest = r.p;
-    rd32(&r); /* page */
-    rd32(&r); /* paragraph */
-    rd32(&r); /* footnote */
-    uint32_t ncites = rd32(&r);
-    if (r.bad || kind > IBID_KIND_BIBLIOGRAPHY || line >= IBID_IDX_MAX_LINE || work >= ix->nworks ||
-        chap1 > ix->nchaps || ncites > len)
+    if (meta.line >= IBID_IDX_MAX_LINE || meta.work_id >= ix->nworks ||
+        (meta.chapter_id != UINT32_MAX && meta.chapter_id >= ix->nchaps))
         return IBID_ECORRUPT;
-    for (uint32_t c = 0; c < ncites && !r.bad; c++) {
-        rd32(&r);
-        if (rd32(&r) == 1)
-            rd_text(&r, rd32(&r));
-    }
-    uint32_t idl = rd32(&r);
-    if (idl)
-        rd_text(&r, idl - 1);
-    uint32_t tlen = rd32(&r);
-    rd_text(&r, tlen);
-    if (r.bad || r.p != r.end)
-        return IBID_ECORRUPT;
-
-    int64_t w = map_title(&s->works, &s->wmap[i][work], ibid_index_work_name(ix, work));
-    int64_t c = chap1 ? map_title(&s->chapters, &s->cmap[i][chap1 - 1], ibid_index_chapter_name(ix, chap1 - 1))
-                      : (int64_t)UINT32_MAX;
+    int64_t w = map_title(&s->works, &s->wmap[i][meta.work_id], ibid_index_work_name(ix, meta.work_id));
+    int64_t c = meta.chapter_id != UINT32_MAX
+                    ? map_title(&s->chapters, &s->cmap[i][meta.chapter_id], ibid_index_chapter_name(ix, meta.chapter_id))
+                    : (int64_t)UINT32_MAX;
     if (w < 0 || c < 0)
         return w < 0 ? (int)w : (int)c;
     if (g == 0 || (uint32_t)w != s->last_work)
@@ -378,22 +310,32 @@ static int copy_passage(pstate *s, size_t i, uint32_t lpid, uint32_t g)
         rc = ibid_sec_add_run(&s->cruns, &s->ncruns, g, (uint32_t)c);
     s->last_work = (uint32_t)w;
     s->last_chap = (uint32_t)c;
-    ibid_buf *o = &s->rec;
-    ibid_buf_clear(o);
-    if (rc || ibid_buf_put_vbyte(o, kind) || ibid_buf_put_vbyte(o, line) || ibid_buf_put_vbyte(o, span) ||
-        ibid_buf_put_vbyte(o, (uint64_t)w) ||
-        ibid_buf_put_vbyte(o, c == UINT32_MAX ? 0 : (uint64_t)c + 1) ||
-        ibid_buf_put(o, rest, (size_t)(r.end - rest)))
+    if (rc)
+        return rc;
+    /* the header again for the output's block; cites and strings as they are */
+    ibid_store_writer *sw = &s->store;
+    ibid_store_ctx cx = {meta.line, (uint32_t)w, (uint32_t)c, 0, 0};
+    if (lpid + 1 < lend) {
+        ibid_passage_meta next;
+        if ((rc = ibid_index_passage_meta(ix, lpid + 1, &next)) != IBID_OK)
+            return rc;
+        cx.has_next = 1;
+        cx.next_line = next.line;
+    }
+    if ((rc = ibid_store_header_put(&sw->hdrs, &sw->pred, &cx, &rec->f)) != IBID_OK)
+        return rc;
+    if (ibid_buf_put(&sw->hdrs, rec->cites, (size_t)(rec->cites_end - rec->cites)) ||
+        ibid_buf_put(&sw->recs, rec->strs, (size_t)(rec->text - rec->strs) + rec->text_len + 1))
         return IBID_ENOMEM;
-    rc = ibid_store_add(&s->store, o->data, o->len);
+    rc = ibid_store_commit(sw);
     if (rc == IBID_OK)
         rc = drain_store(s, 0);
     uint32_t plen = s->m->lens[g];
-    s->pmeta[g] = line << 2 | kind;
-    if (line > s->max_line)
-        s->max_line = line;
+    s->pmeta[g] = meta.line << 2 | (uint32_t)meta.kind;
+    if (meta.line > s->max_line)
+        s->max_line = meta.line;
     s->tokens += plen;
-    s->text_bytes += tlen;
+    s->text_bytes += rec->text_len;
     return rc;
 }
 
@@ -404,7 +346,7 @@ static int copy_passages(pstate *s, const live_file *files, size_t nfiles)
     for (size_t j = 0; j < nfiles && rc == IBID_OK; j++) {
         const merge_span *sp = &m->spans[files[j].in][files[j].fid];
         for (uint32_t l = sp->lfirst; l < sp->lend && rc == IBID_OK; l++)
-            rc = copy_passage(s, files[j].in, l, sp->gfirst + (l - sp->lfirst));
+            rc = copy_passage(s, files[j].in, l, sp->lend, sp->gfirst + (l - sp->lfirst));
     }
     if (rc == IBID_OK)
         rc = ibid_store_finish(&s->store);
@@ -539,8 +481,10 @@ static void pstate_free(pstate *s, size_t n)
     if (s->dec)
         libdeflate_free_decompressor(s->dec);
     for (size_t i = 0; i < n; i++) {
-        if (s->blocks)
+        if (s->blocks) {
             free(s->blocks[i].data);
+            free(s->blocks[i].recs);
+        }
         if (s->wmap)
             free(s->wmap[i]);
         if (s->cmap)
@@ -553,7 +497,6 @@ static void pstate_free(pstate *s, size_t n)
     ibid_strtab_free(&s->chapters);
     if (s->store_open)
         ibid_store_writer_free(&s->store);
-    ibid_buf_free(&s->rec);
     ibid_buf_free(&s->wruns);
     ibid_buf_free(&s->cruns);
     free(s->pmeta);

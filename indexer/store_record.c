@@ -1,6 +1,10 @@
 /*
  * store_record.c - encoding a passage into its store record (see store_record.h; the bytes
- * are in docs/index-format.md, "The passage store").
+ * are in docs/index-format.md, "The passage store", and store_codec.h).
+ *
+ * What the record's header is predicted from (store_codec.h) is what the reader will know
+ * without the record: the passage's line, its work and chapter ids, and the next passage's line
+ * when that passage is in the same file (here: the next passage of the list).
  */
 #include "store_record.h"
 
@@ -42,49 +46,40 @@ int ibid_store_record_add(ibid_store_writer *w, const ibid_passage_list *list, s
                           const ibid_store_fnref *fns, size_t nfns, uint32_t work, uint32_t chap)
 {
     const ibid_passage *p = &list->v[i];
-    ibid_buf *r = &w->rec;
-    ibid_buf_clear(r);
     uint32_t line = nonneg(p->line), end = nonneg(p->end_line);
-    int rc = 0;
-    rc |= ibid_buf_put_vbyte(r, (uint32_t)p->kind);
-    rc |= ibid_buf_put_vbyte(r, line);
-    rc |= ibid_buf_put_vbyte(r, end >= line ? end - line : 0);
-    rc |= ibid_buf_put_vbyte(r, work);
-    rc |= ibid_buf_put_vbyte(r, chap == UINT32_MAX ? 0 : (uint64_t)chap + 1);
-    rc |= ibid_buf_put_vbyte(r, nonneg(p->page));
-    rc |= ibid_buf_put_vbyte(r, nonneg(p->paragraph));
-    rc |= ibid_buf_put_vbyte(r, nonneg(p->footnote));
+    ibid_store_ctx cx = {line, work, chap, 0, 0};
+    if (i + 1 < list->n) {
+        cx.has_next = 1;
+        cx.next_line = nonneg(list->v[i + 1].line);
+    }
     size_t ncites = p->cites ? p->ncites : 0;
-    rc |= ibid_buf_put_vbyte(r, ncites);
+    if (ncites > UINT32_MAX)
+        return IBID_ELIMIT;
+    ibid_store_fields f = {end >= line ? end : line, nonneg(p->page), nonneg(p->paragraph),
+                           nonneg(p->footnote), (uint32_t)ncites, p->id != NULL};
+    int rc = ibid_store_header_put(&w->hdrs, &w->pred, &cx, &f);
+    if (rc)
+        return rc;
+    if (p->id && ibid_buf_put(&w->recs, p->id, strlen(p->id) + 1))
+        return IBID_ENOMEM;
     for (size_t c = 0; c < ncites; c++) {
         const ibid_cite *ct = &p->cites[c];
-        rc |= ibid_buf_put_vbyte(r, nonneg(ct->footnote));
-        if (!ct->text) {
-            rc |= ibid_buf_put_vbyte(r, 0);
-            continue;
+        uint32_t tag = 0;
+        if (ct->text) {
+            int64_t ref = footnote_ref(list, fns, nfns, ct->footnote, ct->text);
+            if (ref >= 0) {
+                tag = (uint32_t)ref + 2;
+            } else {
+                tag = 1;
+                if (ibid_buf_put(&w->recs, ct->text, strlen(ct->text) + 1))
+                    return IBID_ENOMEM;
+            }
         }
-        int64_t ref = footnote_ref(list, fns, nfns, ct->footnote, ct->text);
-        if (ref >= 0) {
-            rc |= ibid_buf_put_vbyte(r, (uint64_t)ref + 2);
-        } else {
-            size_t n = strlen(ct->text);
-            rc |= ibid_buf_put_vbyte(r, 1);
-            rc |= ibid_buf_put_vbyte(r, n);
-            rc |= ibid_buf_put(r, ct->text, n);
-        }
-    }
-    if (p->id) {
-        size_t n = strlen(p->id);
-        rc |= ibid_buf_put_vbyte(r, (uint64_t)n + 1);
-        rc |= ibid_buf_put(r, p->id, n);
-    } else {
-        rc |= ibid_buf_put_vbyte(r, 0);
+        if (ibid_store_cite_put(&w->hdrs, nonneg(ct->footnote), tag))
+            return IBID_ENOMEM;
     }
     const char *text = p->text ? p->text : "";
-    size_t n = strlen(text);
-    rc |= ibid_buf_put_vbyte(r, n);
-    rc |= ibid_buf_put(r, text, n);
-    if (rc)
+    if (ibid_buf_put(&w->recs, text, strlen(text) + 1))
         return IBID_ENOMEM;
-    return ibid_store_add(w, r->data, r->len);
+    return ibid_store_commit(w);
 }

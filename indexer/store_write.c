@@ -1,9 +1,9 @@
 /*
  * store_write.c - blocks of passage records compressed with libdeflate (see store_write.h).
  *
- * An uncompressed block is: VByte n, n VByte record lengths, the n records.  A block is closed
- * as soon as its records reach IBID_IDX_STORE_BLOCK bytes, so a block holds at least one record
- * and a long passage gets a block of its own.  Each block is one zlib stream (RFC 1950), which
+ * An uncompressed block is its n record headers, then the n records' strings (store_codec.h;
+ * n is known from STOREIDX).  A block is closed as soon as it reaches IBID_IDX_STORE_BLOCK
+ * bytes, so a block holds at least one record and a long passage gets a block of its own.  Each block is one zlib stream (RFC 1950), which
  * zlib's uncompress() reads back.
  *
  * Threaded mode: closing a block swaps its buffer into a ring of IBID_STORE_QUEUE slots (the
@@ -107,8 +107,7 @@ static int flush(ibid_store_writer *w)
     if (!w->nrec)
         return IBID_OK;
     ibid_buf_clear(&w->block);
-    if (ibid_buf_put_vbyte(&w->block, w->nrec) || ibid_buf_put(&w->block, w->lens.data, w->lens.len) ||
-        ibid_buf_put(&w->block, w->recs.data, w->recs.len))
+    if (ibid_buf_put(&w->block, w->hdrs.data, w->hdrs.len) || ibid_buf_put(&w->block, w->recs.data, w->recs.len))
         return IBID_ENOMEM;
     int rc = IBID_OK;
     if (w->started) {
@@ -133,18 +132,17 @@ static int flush(ibid_store_writer *w)
         return rc;
     w->first_pid = w->next_pid;
     w->nrec = 0;
+    ibid_buf_clear(&w->hdrs);
     ibid_buf_clear(&w->recs);
-    ibid_buf_clear(&w->lens);
+    ibid_store_pred_reset(&w->pred);
     return IBID_OK;
 }
 
-int ibid_store_add(ibid_store_writer *w, const void *rec, size_t len)
+int ibid_store_commit(ibid_store_writer *w)
 {
-    if (ibid_buf_put_vbyte(&w->lens, len) || ibid_buf_put(&w->recs, rec, len))
-        return IBID_ENOMEM;
     w->nrec++;
     w->next_pid++;
-    if (w->recs.len >= IBID_IDX_STORE_BLOCK)
+    if (w->hdrs.len + w->recs.len >= IBID_IDX_STORE_BLOCK)
         return flush(w);
     return IBID_OK;
 }
@@ -186,9 +184,8 @@ void ibid_store_writer_free(ibid_store_writer *w)
     }
     if (w->comp)
         libdeflate_free_compressor(w->comp);
-    ibid_buf_free(&w->rec);
+    ibid_buf_free(&w->hdrs);
     ibid_buf_free(&w->recs);
-    ibid_buf_free(&w->lens);
     ibid_buf_free(&w->block);
     ibid_buf_free(&w->out);
     ibid_buf_free(&w->idx);

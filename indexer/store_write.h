@@ -1,10 +1,13 @@
 /*
- * store_write.h - the passage store's writer: packs serialized passage records into blocks of
- * about 16 KiB and compresses each block in the zlib format with libdeflate as soon as it is
- * full (docs/index-format.md, "STORE" and "STOREIDX").
+ * store_write.h - the passage store's writer: gathers passage records into blocks of about
+ * IBID_IDX_STORE_BLOCK bytes and compresses each block in the zlib format with libdeflate as
+ * soon as it is full (docs/index-format.md, "STORE" and "STOREIDX").
  *
- * Records come in passage id order, one per passage, from 0 up.  The writer owns its buffers;
- * after ibid_store_finish, out holds the STORE section and idx the STOREIDX section.
+ * Records come in passage id order, one per passage, from 0 up.  A record coder
+ * (store_codec.h; indexer/store_record.c, segment_merge.c) appends the next record's header to
+ * hdrs and its strings to recs, coding the header against pred, then calls ibid_store_commit;
+ * the writer resets pred whenever it starts a block.  The writer owns its buffers; after
+ * ibid_store_finish, out holds the STORE section and idx the STOREIDX section.
  *
  * Threads: with threaded set, full blocks go through a small queue to one worker thread that
  * compresses them (in order, so the bytes are identical to the single-threaded ones) while the
@@ -20,14 +23,15 @@
 #include <pthread.h>
 
 #include "buf.h"
+#include "store_codec.h"
 
 enum { IBID_STORE_QUEUE = 8 }; /* blocks waiting for the compression thread */
 
 typedef struct ibid_store_writer {
     struct libdeflate_compressor *comp;
-    ibid_buf rec;      /* scratch: one record being encoded (store_record.c) */
-    ibid_buf recs;     /* records of the open block */
-    ibid_buf lens;     /* VByte lengths of those records */
+    ibid_buf hdrs;     /* the open block's record headers */
+    ibid_buf recs;     /* the open block's record strings (texts, ids, cite texts) */
+    ibid_store_pred pred; /* the record coder's predictions in the open block */
     ibid_buf block;    /* scratch: the uncompressed block */
     ibid_buf out;      /* STORE: compressed blocks */
     ibid_buf idx;      /* STOREIDX entries */
@@ -45,8 +49,10 @@ typedef struct ibid_store_writer {
 /* level: libdeflate level 1..12; threaded: compress on a second thread.
    Returns IBID_OK or IBID_ENOMEM (also when the thread cannot be started). */
 int ibid_store_writer_init(ibid_store_writer *w, int level, int threaded);
-/* Appends the record of the next passage. Returns IBID_OK or IBID_ENOMEM. */
-int ibid_store_add(ibid_store_writer *w, const void *rec, size_t len);
+/* Counts the record just appended to hdrs and recs as the next passage's, and closes the block
+   (compressing it, or queueing it for the thread) once it holds IBID_IDX_STORE_BLOCK bytes.
+   Returns IBID_OK, IBID_ENOMEM or IBID_ELIMIT (a block over 4 GiB). */
+int ibid_store_commit(ibid_store_writer *w);
 /* Compresses the last block, waits for the thread, and appends the sentinel index entry.
    Returns IBID_OK, IBID_ENOMEM or IBID_ELIMIT (a block over 4 GiB). */
 int ibid_store_finish(ibid_store_writer *w);
