@@ -5,21 +5,30 @@
  * The folders are the display paths of the sources up to their last '/', sorted and taken
  * once (an incremental ibid-index passes the live files of the whole new generation, not only
  * its run's sources).  The sidecar is replaced with ibid_atomic_write (".NAME.tmp.PID", which the
- * next ibid-index removes when a killed run left it).  The files are copied byte for byte (ibid-search parses them), so nothing here knows
- * the format.
+ * next ibid-index removes when a killed run left it).  The files are copied byte for byte.
+ *
+ * Then the keys file (synonyms.h): the sidecar's text parsed once here, with the analyzer the
+ * searcher uses, so that ibid-search loads the finished groups instead of stemming every
+ * variant on every run.  It is written in place, not through a temporary file: the searcher
+ * checks it whole (its own hash, the sidecar text's length and hash) and parses the sidecar when
+ * it does not check, so a torn or stale keys file costs time, never answers; and a killed run
+ * leaves no temporary file behind.  No synonyms: no keys file.
  */
 #include "synonyms_sidecar.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "atomic_file.h"
 #include "buf.h"
 #include "status.h"
+#include "synonyms.h"
 
 #define SYNONYMS_NAME "ibid-synonyms.txt"
 
@@ -52,6 +61,49 @@ static int append(ibid_buf *out, const char *path, const ibid_diag *diag)
     if (rc == 1 && out->len && out->data[out->len - 1] != '\n' && ibid_buf_putc(out, '\n') < 0)
         rc = IBID_ENOMEM;
     return rc;
+}
+
+/* Writes (or removes, when text is empty) the keys file of the sidecar at side_path.  Problems
+   are not errors (the searcher parses the sidecar instead) but are reported. */
+static void write_keys(const char *side_path, const char *text, size_t len, const ibid_diag *diag)
+{
+    ibid_buf path = {0}, keys = {0};
+    if (ibid_buf_puts(&path, side_path) < 0 || ibid_buf_puts(&path, IBID_SYNONYMS_KEYS) < 0) {
+        ibid_buf_free(&path);
+        return;
+    }
+    if (len == 0) {
+        unlink(path.data);
+        ibid_buf_free(&path);
+        return;
+    }
+    ibid_analyzer *an = ibid_analyzer_new();
+    ibid_synonyms *syn = NULL;
+    int rc = an ? ibid_synonyms_parse(an, text, len, side_path, NULL, &syn) : IBID_ENOMEM;
+    if (rc == IBID_OK)
+        rc = ibid_synonyms_keys_encode(syn, an, text, len, &keys);
+    ibid_synonyms_free(syn);
+    ibid_analyzer_free(an);
+    int fd = rc == IBID_OK ? open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+    size_t done = 0;
+    while (fd >= 0 && done < keys.len) {
+        ssize_t w = write(fd, keys.data + done, keys.len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (fd >= 0 && close(fd) != 0)
+        done = 0;
+    if (rc != IBID_OK || fd < 0 || done != keys.len) {
+        int saved = errno;
+        unlink(path.data); /* a stale keys file would be ignored anyway; a torn one too */
+        ibid_diagf(diag, path.data, 0, "cannot write the synonyms keys (searches parse %s instead): %s", side_path,
+                   rc != IBID_OK ? ibid_strerror(rc) : strerror(saved));
+    }
+    ibid_buf_free(&keys);
+    ibid_buf_free(&path);
 }
 
 int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *sources,
@@ -92,6 +144,8 @@ int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *
             rc = IBID_ENOMEM;
         else
             rc = ibid_atomic_write(path.data, out.data ? out.data : "", out.len);
+        if (rc == IBID_OK)
+            write_keys(path.data, out.data ? out.data : "", out.len, diag);
     }
     for (size_t i = 0; i < ndirs; i++)
         free(dirs[i]);

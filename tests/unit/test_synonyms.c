@@ -269,6 +269,39 @@ static void test_corpus_file(void **state)
     assert_null(s);
 }
 
+/* A diag that records every message as "file:line: msg\n". */
+static void log_fn(void *ctx, const char *file, long line, const char *msg)
+{
+    ibid_buf *b = ctx;
+    assert_int_equal(ibid_buf_printf(b, "%s:%ld: %s\n", file ? file : "", line, msg), IBID_OK);
+}
+
+/* Everything the API shows of s: groups, their variants, and the group of each variant's
+   words (as the query parser would look them up). */
+static void describe(const ibid_synonyms *s, ibid_buf *out)
+{
+    size_t ng = ibid_synonyms_group_count(s);
+    assert_int_equal(ibid_buf_printf(out, "%zu groups\n", ng), IBID_OK);
+    for (size_t g = 0; g < ng; g++)
+        for (size_t i = 0; i < ibid_synonyms_variant_count(s, g); i++) {
+            const char *v = ibid_synonyms_variant(s, g, i);
+            ibid_analyzer_reset(an, v, strlen(v));
+            const char *st[16];
+            char keep[16][64];
+            size_t n = 0;
+            ibid_token t;
+            while (ibid_analyzer_next(an, &t) == 1)
+                if (!(t.flags & IBID_TOK_JOINED) && n < 16) {
+                    snprintf(keep[n], sizeof keep[n], "%s", t.term);
+                    st[n] = keep[n];
+                    n++;
+                }
+            size_t k = 0, gg = 0;
+            int r = ibid_synonyms_match(s, st, n, &k, &gg);
+            assert_int_equal(ibid_buf_printf(out, "%zu %s -> %d %zu %zu\n", g, v, r, k, gg), IBID_OK);
+        }
+}
+
 /* Finding the synonyms of an index: the folders of its files (the fixture indexes
    IBID_SOURCE_DIR/corpus, which holds ibid-synonyms.txt), then the INDEX.synonyms sidecar that
    ibid-index writes, which wins even when empty. */
@@ -312,13 +345,109 @@ static void test_for_index(void **state)
     assert_int_equal(ibid_synonyms_for_index(an, ixpath, ix, &d, &s, &found), IBID_OK);
     assert_true(ibid_synonyms_group_count(s) >= 40);
     assert_non_null(strstr(found, ".synonyms"));
+    /* ... and its keys file, which gives the same groups; without it (an index written before
+       keys files) or when it is stale (the sidecar edited), the sidecar is parsed */
+    char keysp[340];
+    snprintf(keysp, sizeof keysp, "%s%s", side, IBID_SYNONYMS_KEYS);
+    assert_int_equal(access(keysp, R_OK), 0);
+    ibid_buf want = {0}, got = {0};
+    describe(s, &want);
     ibid_synonyms_free(s);
     free(found);
+    FILE *f = fopen(side, "ab");
+    assert_non_null(f);
+    fputs("Kamenka = Velikiy Kamen\n", f); /* the sidecar changed after the keys were written */
+    fclose(f);
+    assert_int_equal(ibid_synonyms_for_index(an, ixpath, ix, &d, &s, &found), IBID_OK);
+    assert_int_equal(group_of(s, "kamenka", NULL), group_of(s, "great stone", NULL));
+    ibid_synonyms_free(s);
+    free(found);
+    assert_int_equal(unlink(keysp), 0);
+    assert_int_equal(ibid_synonyms_sidecar_write(ixpath, &list, &d), IBID_OK);
+    assert_int_equal(unlink(keysp), 0);
+    assert_int_equal(ibid_synonyms_for_index(an, ixpath, ix, &d, &s, &found), IBID_OK);
+    describe(s, &got);
+    assert_string_equal(want.data, got.data);
+    ibid_synonyms_free(s);
+    free(found);
+    ibid_buf_free(&want);
+    ibid_buf_free(&got);
+    /* no synonyms: the keys file goes */
+    assert_int_equal(ibid_synonyms_sidecar_write(ixpath, &list, &d), IBID_OK);
+    assert_int_equal(access(keysp, R_OK), 0);
+    src.path = p;
+    assert_int_equal(ibid_synonyms_sidecar_write(ixpath, &list, &d), IBID_OK);
+    assert_int_equal(access(keysp, R_OK), -1);
     assert_int_equal(sk.n, 0);
     ibid_index_close(ix);
     unlink(side);
     unlink(ixpath);
     rmdir(dir);
+}
+
+/* The keys file (synonyms.h): loading it gives the object that parsing gives, with the same
+   diagnostics; a keys file made from another text, or damaged, is refused.  Fixture: the
+   bundled corpus/ibid-synonyms.txt with two bad lines added. */
+static void test_keys(void **state)
+{
+    (void)state;
+    ibid_buf text = {0}, keys = {0}, log1 = {0}, log2 = {0}, d1 = {0}, d2 = {0};
+    FILE *f = fopen(IBID_SOURCE_DIR "/corpus/ibid-synonyms.txt", "rb");
+    assert_non_null(f);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        assert_int_equal(ibid_buf_put(&text, chunk, n), IBID_OK);
+    fclose(f);
+    assert_int_equal(ibid_buf_puts(&text, "lonely variant\nA = = B = !!!\nco-operation = cooperation\n"), IBID_OK);
+    ibid_diag l1 = {log_fn, &log1}, l2 = {log_fn, &log2};
+    ibid_synonyms *parsed = NULL, *loaded = NULL;
+    assert_int_equal(ibid_synonyms_parse(an, text.data, text.len, "side", &l1, &parsed), IBID_OK);
+    assert_int_equal(ibid_synonyms_keys_encode(parsed, an, text.data, text.len, &keys), IBID_OK);
+    /* loaded from the keys: the same object, the same messages */
+    unsigned char *copy = malloc(keys.len);
+    assert_non_null(copy);
+    memcpy(copy, keys.data, keys.len);
+    assert_int_equal(ibid_synonyms_keys_decode(an, copy, keys.len, text.data, text.len, "side", &l2, &loaded), IBID_OK);
+    assert_non_null(strstr(log1.data, "side:"));
+    assert_non_null(strstr(log1.data, "has no word"));
+    assert_string_equal(log1.data, log2.data);
+    describe(parsed, &d1);
+    describe(loaded, &d2);
+    assert_true(ibid_synonyms_group_count(parsed) >= 40);
+    assert_string_equal(d1.data, d2.data);
+    ibid_synonyms_free(loaded);
+    /* another text (one byte changed), a cut file, a flipped byte: refused, nothing reported */
+    ibid_buf_clear(&log2);
+    text.data[text.len - 2] = 'X';
+    copy = malloc(keys.len);
+    assert_non_null(copy);
+    memcpy(copy, keys.data, keys.len);
+    assert_int_equal(ibid_synonyms_keys_decode(an, copy, keys.len, text.data, text.len, "side", &l2, &loaded),
+                     IBID_ECORRUPT);
+    assert_null(loaded);
+    text.data[text.len - 2] = 'n';
+    for (size_t cut = 0; cut < keys.len; cut += keys.len / 7 + 1) {
+        copy = malloc(keys.len);
+        assert_non_null(copy);
+        memcpy(copy, keys.data, keys.len);
+        assert_int_equal(ibid_synonyms_keys_decode(an, copy, cut, text.data, text.len, "side", &l2, &loaded),
+                         IBID_ECORRUPT);
+        copy = malloc(keys.len);
+        assert_non_null(copy);
+        memcpy(copy, keys.data, keys.len);
+        copy[cut] ^= 0x20;
+        assert_int_equal(ibid_synonyms_keys_decode(an, copy, keys.len, text.data, text.len, "side", &l2, &loaded),
+                         IBID_ECORRUPT);
+    }
+    assert_int_equal(log2.len, 0);
+    ibid_synonyms_free(parsed);
+    ibid_buf_free(&text);
+    ibid_buf_free(&keys);
+    ibid_buf_free(&log1);
+    ibid_buf_free(&log2);
+    ibid_buf_free(&d1);
+    ibid_buf_free(&d2);
 }
 
 int main(void)
@@ -330,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_corpus_file),
         cmocka_unit_test(test_for_index),
+        cmocka_unit_test(test_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

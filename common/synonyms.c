@@ -9,17 +9,38 @@
  * A key is the stems of a variant's parts joined by single spaces (stems are runs of letters
  * and digits, never spaces).  ibid_synonyms_match tries the longest candidate first: queries
  * are short and keys have at most IBID_SYN_MAX_WORDS stems, so this is cheap.
+ *
+ * The keys file (INDEX.synonyms + IBID_SYNONYMS_KEYS, written by ibid-index) holds the finished
+ * object, so that a search does not cut the variants again (stemming them was most of the
+ * loading: 0.6 M of 0.8 M instructions for the bundled corpus).  Layout, integers little-endian:
+ *   "IBIDSYNK", u32 version (1), u32 0, u64 length and u64 ibid_content_hash of the text it was
+ *   parsed from, u64 analyzer fingerprint (probe_fingerprint), u32 groups, variants, keys,
+ *   diagnostics, maxstems;
+ *   variants: u32 group (UINT32_MAX: a repeat, dropped), u32 length, the bytes and a NUL;
+ *   keys (sorted): u32 stems, u32 group, u32 variant (UINT32_MAX: a compound's joined key),
+ *   u32 length, the bytes and a NUL;
+ *   diagnostics (as parsing reported them, in order): u32 line, u32 length, the bytes and a NUL;
+ *   u64 ibid_content_hash of every byte before.
+ * It is used only when all of it checks (sizes, the last hash, the text's length and hash, the
+ * fingerprint, keys sorted, numbers in range); anything else (an older ibid-index wrote no keys
+ * file, a torn or stale one, another analyzer) falls back to parsing the text.  Loaded, the
+ * object's strings point into the file's bytes, which it keeps.
  */
 #include "synonyms.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
+#include "content_hash.h"
 #include "index.h"
 #include "status.h"
 
@@ -35,8 +56,16 @@ typedef struct syn_variant {
     size_t group;
 } syn_variant;
 
+typedef struct syn_diag {
+    long line;
+    const char *msg; /* arena */
+} syn_diag;
+
 struct ibid_synonyms {
     ibid_arena arena;
+    unsigned char *file; /* loaded from a keys file: its bytes, which the strings point into */
+    syn_diag *diags;     /* what parsing reported, in order (written to the keys file) */
+    size_t ndiags, capdiags;
     syn_key *keys;
     size_t nkeys, capkeys;
     syn_variant *variants;
@@ -90,6 +119,27 @@ static int add_key(ibid_synonyms *s, const char *key, size_t len, size_t nstems,
     s->keys[s->nkeys++] = (syn_key){k, nstems, group, variant};
     if (nstems > s->maxstems)
         s->maxstems = nstems;
+    return IBID_OK;
+}
+
+/* Reports one problem of a line through diag and keeps it for the keys file.  IBID_OK or
+   IBID_ENOMEM. */
+static int report(ibid_synonyms *s, const ibid_diag *diag, const char *name, long lineno, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int report(ibid_synonyms *s, const ibid_diag *diag, const char *name, long lineno, const char *fmt, ...)
+{
+    char msg[1024]; /* as ibid_diagf cuts it */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ibid_diagf(diag, name, lineno, "%s", msg);
+    if (grow((void **)&s->diags, &s->capdiags, s->ndiags, sizeof *s->diags) < 0)
+        return IBID_ENOMEM;
+    const char *m = ibid_arena_strndup(&s->arena, msg, strlen(msg));
+    if (!m)
+        return IBID_ENOMEM;
+    s->diags[s->ndiags++] = (syn_diag){lineno, m};
     return IBID_OK;
 }
 
@@ -159,20 +209,22 @@ static int parse_line(ibid_synonyms *s, ibid_analyzer *a, const char *line, size
         while (end > start && is_space(line[end - 1]))
             end--;
         if (start == end) {
-            ibid_diagf(diag, name, lineno, "empty variant ignored");
+            if ((rc = report(s, diag, name, lineno, "empty variant ignored")) < 0)
+                return rc;
             continue;
         }
         long parts = analyze_variant(a, line + start, end - start, key, joined);
         if (parts < 0)
             return (int)parts;
         if (parts == 0) {
-            ibid_diagf(diag, name, lineno, "variant '%.*s' has no word: ignored", (int)(end - start),
-                       line + start);
+            if ((rc = report(s, diag, name, lineno, "variant '%.*s' has no word: ignored", (int)(end - start),
+                             line + start)) < 0)
+                return rc;
             continue;
         }
         if (parts > IBID_SYN_MAX_WORDS) {
-            ibid_diagf(diag, name, lineno, "variant of more than %d words ignored",
-                       IBID_SYN_MAX_WORDS);
+            if ((rc = report(s, diag, name, lineno, "variant of more than %d words ignored", IBID_SYN_MAX_WORDS)) < 0)
+                return rc;
             continue;
         }
         if (grow((void **)&s->variants, &s->capvariants, s->nvariants, sizeof *s->variants) < 0)
@@ -189,9 +241,9 @@ static int parse_line(ibid_synonyms *s, ibid_analyzer *a, const char *line, size
         good++;
     }
     if (good < 2) {
-        ibid_diagf(diag, name, lineno, "a group needs two variants or more: line ignored");
         s->nvariants = nvar_before;
         s->nkeys = nkeys_before;
+        return report(s, diag, name, lineno, "a group needs two variants or more: line ignored");
     }
     return IBID_OK;
 }
@@ -370,6 +422,265 @@ static int append_file(ibid_buf *b, const char *path, const ibid_diag *diag)
     return rc;
 }
 
+
+/* ---- the keys file ---------------------------------------------------------------------------- */
+
+enum { KEYS_VERSION = 1 };
+static const char keys_magic[8] = {'I', 'B', 'I', 'D', 'S', 'Y', 'N', 'K'};
+
+/* Words that exercise every step of the analysis a key goes through (case, diacritics, an
+   apostrophe, compounds, English stems, digits): a keys file made by an analyzer that cuts
+   them differently is not used. */
+static const char probe_text[] = "KAMEN's China-Belarus Zürich organisations running MTZ-82";
+
+/* FNV-1a over the probe's tokens (term and flags).  IBID_OK or IBID_ENOMEM. */
+static int probe_fingerprint(ibid_analyzer *a, uint64_t *fp)
+{
+    uint64_t h = 14695981039346656037ULL;
+    ibid_analyzer_reset(a, probe_text, sizeof probe_text - 1);
+    for (;;) {
+        ibid_token t;
+        int rc = ibid_analyzer_next(a, &t);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+        for (size_t i = 0; i < t.term_len; i++)
+            h = (h ^ (unsigned char)t.term[i]) * 1099511628211ULL;
+        h = (h ^ (0x100u | (t.flags & 0xffu))) * 1099511628211ULL;
+    }
+    *fp = h;
+    return IBID_OK;
+}
+
+static int put_u32(ibid_buf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    return ibid_buf_put(b, x, 4);
+}
+
+static int put_u64(ibid_buf *b, uint64_t v)
+{
+    return put_u32(b, (uint32_t)v) | put_u32(b, (uint32_t)(v >> 32));
+}
+
+/* u32 length, the bytes, a NUL. */
+static int put_str(ibid_buf *b, const char *str)
+{
+    size_t n = strlen(str);
+    return put_u32(b, (uint32_t)n) | ibid_buf_put(b, str, n) | ibid_buf_putc(b, '\0');
+}
+
+int ibid_synonyms_keys_encode(const ibid_synonyms *s, ibid_analyzer *a, const char *text, size_t len,
+                              ibid_buf *out)
+{
+    uint64_t fp;
+    int rc = probe_fingerprint(a, &fp);
+    if (rc < 0)
+        return rc;
+    if (s->ngroups >= UINT32_MAX || s->nvariants >= UINT32_MAX || s->nkeys >= UINT32_MAX ||
+        s->ndiags >= UINT32_MAX || len > IBID_SYN_MAX_BYTES)
+        return IBID_ELIMIT;
+    size_t start = out->len;
+    int bad = ibid_buf_put(out, keys_magic, sizeof keys_magic) | put_u32(out, KEYS_VERSION) | put_u32(out, 0) |
+              put_u64(out, len) | put_u64(out, ibid_content_hash(text, len)) | put_u64(out, fp) |
+              put_u32(out, (uint32_t)s->ngroups) | put_u32(out, (uint32_t)s->nvariants) |
+              put_u32(out, (uint32_t)s->nkeys) | put_u32(out, (uint32_t)s->ndiags) |
+              put_u32(out, (uint32_t)s->maxstems);
+    for (size_t v = 0; v < s->nvariants && !bad; v++) {
+        const syn_variant *x = &s->variants[v];
+        bad |= put_u32(out, x->text ? (uint32_t)x->group : UINT32_MAX) | put_str(out, x->text ? x->text : "");
+    }
+    for (size_t k = 0; k < s->nkeys && !bad; k++) {
+        const syn_key *x = &s->keys[k];
+        bad |= put_u32(out, (uint32_t)x->nstems) | put_u32(out, (uint32_t)x->group) |
+               put_u32(out, x->variant == SIZE_MAX ? UINT32_MAX : (uint32_t)x->variant) | put_str(out, x->key);
+    }
+    for (size_t d = 0; d < s->ndiags && !bad; d++)
+        bad |= put_u32(out, s->diags[d].line < 0 || s->diags[d].line > (long)UINT32_MAX ? 0 : (uint32_t)s->diags[d].line) |
+               put_str(out, s->diags[d].msg);
+    if (!bad)
+        bad |= put_u64(out, ibid_content_hash(out->data + start, out->len - start));
+    return bad ? IBID_ENOMEM : IBID_OK;
+}
+
+/* A cursor over a keys file; ok drops to 0 at the first read past the end. */
+typedef struct kin {
+    const unsigned char *p, *end;
+    int ok;
+} kin;
+
+static uint32_t get_u32(kin *k)
+{
+    if (!k->ok || k->end - k->p < 4) {
+        k->ok = 0;
+        return 0;
+    }
+    uint32_t v = (uint32_t)k->p[0] | (uint32_t)k->p[1] << 8 | (uint32_t)k->p[2] << 16 | (uint32_t)k->p[3] << 24;
+    k->p += 4;
+    return v;
+}
+
+static uint64_t get_u64(kin *k)
+{
+    uint64_t lo = get_u32(k);
+    return lo | (uint64_t)get_u32(k) << 32;
+}
+
+/* A string written by put_str: points into the file (NUL-terminated there). */
+static const char *get_str(kin *k)
+{
+    uint32_t n = get_u32(k);
+    if (!k->ok || (size_t)(k->end - k->p) < (size_t)n + 1 || k->p[n] != '\0') {
+        k->ok = 0;
+        return NULL;
+    }
+    const char *str = (const char *)k->p;
+    k->p += (size_t)n + 1;
+    return str;
+}
+
+/* Fills s (empty) from the keys file bytes keys[0..klen), which s then owns, when they are
+   whole and were made from text[0..len) by an analyzer that cuts as a does.  Returns IBID_OK,
+   IBID_ECORRUPT (not usable; s still owns keys) or IBID_ENOMEM. */
+static int keys_load(ibid_synonyms *s, ibid_analyzer *a, unsigned char *keys, size_t klen, const char *text,
+                     size_t len)
+{
+    s->file = keys;
+    if (klen < sizeof keys_magic + 8 || memcmp(keys, keys_magic, sizeof keys_magic) != 0)
+        return IBID_ECORRUPT;
+    kin k = {keys + klen - 8, keys + klen, 1};
+    if (get_u64(&k) != ibid_content_hash(keys, klen - 8))
+        return IBID_ECORRUPT; /* torn, or not written by ibid-index */
+    k = (kin){keys + sizeof keys_magic, keys + klen - 8, 1};
+    uint32_t version = get_u32(&k), zero = get_u32(&k);
+    uint64_t tlen = get_u64(&k), thash = get_u64(&k), fp = get_u64(&k), myfp;
+    if (!k.ok || version != KEYS_VERSION || zero != 0 || tlen != len || thash != ibid_content_hash(text, len))
+        return IBID_ECORRUPT; /* another version, or another text: stale */
+    int rc = probe_fingerprint(a, &myfp);
+    if (rc < 0)
+        return rc;
+    if (fp != myfp)
+        return IBID_ECORRUPT; /* written by an analyzer that cuts otherwise */
+    uint32_t ngroups = get_u32(&k), nvariants = get_u32(&k), nkeys = get_u32(&k), ndiags = get_u32(&k),
+             maxstems = get_u32(&k);
+    /* every entry takes 9 bytes at least: the counts cannot exceed the file */
+    if (!k.ok || (uint64_t)nvariants + nkeys + ndiags > klen / 9 || ngroups > nvariants)
+        return IBID_ECORRUPT;
+    s->variants = malloc((nvariants ? nvariants : 1) * sizeof *s->variants);
+    s->keys = malloc((nkeys ? nkeys : 1) * sizeof *s->keys);
+    s->diags = malloc((ndiags ? ndiags : 1) * sizeof *s->diags);
+    s->group_first = calloc((size_t)ngroups + 1, sizeof *s->group_first);
+    s->order = malloc((nvariants ? nvariants : 1) * sizeof *s->order);
+    if (!s->variants || !s->keys || !s->diags || !s->group_first || !s->order)
+        return IBID_ENOMEM;
+    s->capvariants = nvariants;
+    s->capkeys = nkeys;
+    s->capdiags = ndiags;
+    for (uint32_t v = 0; v < nvariants && k.ok; v++) {
+        uint32_t g = get_u32(&k);
+        const char *t = get_str(&k);
+        if (g != UINT32_MAX && g >= ngroups)
+            k.ok = 0;
+        s->variants[v] = (syn_variant){g == UINT32_MAX ? NULL : t, g == UINT32_MAX ? 0 : g};
+    }
+    for (uint32_t i = 0; i < nkeys && k.ok; i++) {
+        uint32_t nst = get_u32(&k), g = get_u32(&k), v = get_u32(&k);
+        const char *key = get_str(&k);
+        if (nst == 0 || nst > maxstems || g >= ngroups || (v != UINT32_MAX && v >= nvariants) ||
+            (k.ok && i > 0 && strcmp(s->keys[i - 1].key, key) >= 0))
+            k.ok = 0; /* lookup is a binary search: sorted, each key once */
+        s->keys[i] = (syn_key){key, nst, g, v == UINT32_MAX ? SIZE_MAX : v};
+    }
+    for (uint32_t d = 0; d < ndiags && k.ok; d++) {
+        uint32_t line = get_u32(&k);
+        s->diags[d] = (syn_diag){(long)line, get_str(&k)};
+    }
+    if (!k.ok || k.p != k.end)
+        return IBID_ECORRUPT;
+    s->ngroups = ngroups;
+    s->nvariants = nvariants;
+    s->nkeys = nkeys;
+    s->ndiags = ndiags;
+    s->maxstems = maxstems;
+    /* group lists, as finish() makes them */
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->variants[v].text)
+            s->group_first[s->variants[v].group + 1]++;
+    for (size_t g = 0; g < s->ngroups; g++)
+        s->group_first[g + 1] += s->group_first[g];
+    size_t *fill = calloc((size_t)ngroups + 1, sizeof *fill);
+    if (!fill)
+        return IBID_ENOMEM;
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->variants[v].text) {
+            size_t g = s->variants[v].group;
+            s->order[s->group_first[g] + fill[g]++] = v;
+        }
+    free(fill);
+    return IBID_OK;
+}
+
+int ibid_synonyms_keys_decode(ibid_analyzer *a, unsigned char *keys, size_t klen, const char *text, size_t len,
+                              const char *name, const ibid_diag *diag, ibid_synonyms **out)
+{
+    *out = NULL;
+    ibid_synonyms *s = calloc(1, sizeof *s);
+    if (!s) {
+        free(keys);
+        return IBID_ENOMEM;
+    }
+    int rc = keys_load(s, a, keys, klen, text, len);
+    if (rc < 0) {
+        ibid_synonyms_free(s);
+        return rc;
+    }
+    for (size_t d = 0; d < s->ndiags; d++)
+        ibid_diagf(diag, name, s->diags[d].line, "%s", s->diags[d].msg);
+    *out = s;
+    return IBID_OK;
+}
+
+/* Reads the whole file at path into a malloc'd buffer.  IBID_OK, IBID_ENOENT (absent or
+   unreadable: a keys file is optional), IBID_ELIMIT or IBID_ENOMEM. */
+static int read_all(const char *path, unsigned char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return IBID_ENOENT;
+    struct stat st;
+    int rc = IBID_OK;
+    unsigned char *b = NULL;
+    size_t n = 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        rc = IBID_ENOENT;
+    else if (st.st_size > 4 * (off_t)IBID_SYN_MAX_BYTES + 4096)
+        rc = IBID_ELIMIT;
+    else if (!(b = malloc((size_t)st.st_size + 1)))
+        rc = IBID_ENOMEM;
+    while (rc == IBID_OK && n < (size_t)st.st_size) {
+        ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = IBID_ENOENT; /* shrunk or unreadable: not used */
+            break;
+        }
+        n += (size_t)r;
+    }
+    close(fd);
+    if (rc != IBID_OK) {
+        free(b);
+        return rc;
+    }
+    *out = b;
+    *len = n;
+    return IBID_OK;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -398,8 +709,27 @@ int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const ibid
             goto done;
         }
         nfound = 1;
-        if (ibid_buf_puts(&names, path.data) < 0)
+        if (ibid_buf_puts(&names, path.data) < 0) {
             rc = IBID_ENOMEM;
+            goto done;
+        }
+        /* its keys file, when it holds this text (else the text is parsed) */
+        unsigned char *keys;
+        size_t klen;
+        if (r == 1 && ibid_buf_puts(&path, IBID_SYNONYMS_KEYS) == 0 &&
+            read_all(path.data, &keys, &klen) == IBID_OK) {
+            rc = ibid_synonyms_keys_decode(a, keys, klen, b.data ? b.data : "", b.len, names.data, diag, out);
+            if (rc == IBID_OK) {
+                if (found_path) {
+                    size_t len;
+                    *found_path = ibid_buf_steal(&names, &len);
+                }
+                goto done;
+            }
+            if (rc == IBID_ENOMEM)
+                goto done;
+            rc = IBID_OK;
+        }
         goto parse;
     }
     /* the folders of the indexed files, each once */
@@ -467,6 +797,8 @@ void ibid_synonyms_free(ibid_synonyms *s)
     if (!s)
         return;
     ibid_arena_free(&s->arena);
+    free(s->file);
+    free(s->diags);
     free(s->keys);
     free(s->variants);
     free(s->parent);

@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "analyze.h"
+#include "buf.h"
 #include "diag.h"
 
 enum {
@@ -48,7 +49,8 @@ void ibid_synonyms_free(ibid_synonyms *s);
 /* The synonyms of an index (how ibid-search finds them, docs/search-quality.md):
      1. INDEX.synonyms (IBID_SYNONYMS_SIDECAR appended to index_path), which ibid-index writes
         from the ibid-synonyms.txt files beside the texts; when it exists it is the answer,
-        even when empty (then there are no synonyms);
+        even when empty (then there are no synonyms); its keys file (below) spares the parse
+        when it is valid for it;
      2. else (an index written without the sidecar) the ibid-synonyms.txt of every folder that
         holds an indexed file, its path as stored in the index (relative paths are taken from
         the current directory), all merged.
@@ -60,6 +62,25 @@ struct ibid_index;
 #define IBID_SYNONYMS_SIDECAR ".synonyms"
 int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const struct ibid_index *ix,
                             const ibid_diag *diag, ibid_synonyms **out, char **found_path);
+
+/* The keys file: the analysed, merged groups of INDEX.synonyms, which ibid-index writes beside it
+   at INDEX.synonyms + IBID_SYNONYMS_KEYS so that ibid_synonyms_for_index need not cut the
+   variants with the analyzer again (docs/search-quality.md; the layout is in synonyms.c).  A
+   keys file is used only when it is whole and was made from the same text by an analyzer that
+   cuts as the caller's does; otherwise the text is parsed, as before keys files existed.  The
+   ".ibid" ending keeps ibid-index from taking it for a text. */
+#define IBID_SYNONYMS_KEYS ".ibid"
+/* Appends to out the keys file of s, which was parsed from text[0..len) with analyzer a (a is
+   also used here).  Returns IBID_OK, IBID_ELIMIT (too large to describe) or IBID_ENOMEM. */
+int ibid_synonyms_keys_encode(const ibid_synonyms *s, ibid_analyzer *a, const char *text, size_t len,
+                              ibid_buf *out);
+/* Loads *out from keys[0..klen), the bytes of a keys file (malloc'd; always taken: kept by *out
+   or freed), for text[0..len) (which *out does not keep) and analyzer a (used during the call
+   only).  The problems that parsing reported are reported again through diag, under name.
+   Returns IBID_OK, IBID_ECORRUPT (the file does not hold this text for this analyzer, or is
+   damaged: nothing reported, *out NULL) or IBID_ENOMEM. */
+int ibid_synonyms_keys_decode(ibid_analyzer *a, unsigned char *keys, size_t klen, const char *text, size_t len,
+                              const char *name, const ibid_diag *diag, ibid_synonyms **out);
 
 /* Number of groups (after merging). */
 size_t ibid_synonyms_group_count(const ibid_synonyms *s);
