@@ -393,8 +393,9 @@ uint32_t ibid_index_passage_len(const ibid_index *ix, uint32_t pid)
     return ix->lens_width == 2 ? ibid_le16(p + 2 * (size_t)pid) : ibid_le32(p + 4 * (size_t)pid);
 }
 
-/* Index of the last run whose first passage is <= pid (runs are checked at open). */
-static uint32_t run_lookup(const ibid_sec *s, uint32_t nruns, uint32_t pid)
+/* The id of the last run whose first passage is <= pid (runs are checked at open); *next (may
+   be NULL) gets the first passage of the run after it, or UINT32_MAX after the last. */
+static uint32_t run_at(const ibid_sec *s, uint32_t nruns, uint32_t pid, uint32_t *next)
 {
     uint32_t lo = 0, hi = nruns; /* answer in [lo, hi) */
     while (hi - lo > 1) {
@@ -404,7 +405,14 @@ static uint32_t run_lookup(const ibid_sec *s, uint32_t nruns, uint32_t pid)
         else
             hi = mid;
     }
+    if (next)
+        *next = lo + 1 < nruns ? ibid_le32(s->p + 8 * (size_t)(lo + 1)) : UINT32_MAX;
     return ibid_le32(s->p + 8 * (size_t)lo + 4);
+}
+
+static uint32_t run_lookup(const ibid_sec *s, uint32_t nruns, uint32_t pid)
+{
+    return run_at(s, nruns, pid, NULL);
 }
 
 uint32_t ibid_ix_file_of(const ibid_index *ix, uint32_t pid)
@@ -436,6 +444,19 @@ int ibid_index_passage_meta(const ibid_index *ix, uint32_t pid, ibid_passage_met
     out->work_id = run_lookup(&ix->sec[IBID_SEC_WRUNS], ix->nwruns, pid);
     out->chapter_id = run_lookup(&ix->sec[IBID_SEC_CRUNS], ix->ncruns, pid);
     return out->file_id == UINT32_MAX ? IBID_ECORRUPT : IBID_OK;
+}
+
+int ibid_index_title_run(const ibid_index *ix, uint32_t pid, uint32_t *work_id, uint32_t *chapter_id,
+                         uint32_t *next)
+{
+    if (pid >= ix->npass)
+        return IBID_EINVAL;
+    uint32_t nw, nc; /* run starts are increasing (checked at open): both lie after pid */
+    *work_id = run_at(&ix->sec[IBID_SEC_WRUNS], ix->nwruns, pid, &nw);
+    *chapter_id = run_at(&ix->sec[IBID_SEC_CRUNS], ix->ncruns, pid, &nc);
+    uint32_t n = nw < nc ? nw : nc;
+    *next = n > pid && n < ix->npass ? n : ix->npass;
+    return IBID_OK;
 }
 
 uint32_t ibid_index_work_count(const ibid_index *ix) { return ix->nworks; }

@@ -58,6 +58,12 @@ typedef struct ibid_passage_meta {
     uint32_t line;
 } ibid_passage_meta;
 int ibid_index_passage_meta(const ibid_index *ix, uint32_t pid, ibid_passage_meta *out);
+/* The work and chapter of passage pid (as ibid_index_passage_meta gives them) and in *next the
+   first passage after pid where either may change (the passage count after the last): a walk
+   over the passages in runs, without decoding each one's metadata.  IBID_OK, or IBID_EINVAL
+   when pid is out of range. */
+int ibid_index_title_run(const ibid_index *ix, uint32_t pid, uint32_t *work_id, uint32_t *chapter_id,
+                         uint32_t *next);
 uint32_t ibid_index_work_count(const ibid_index *ix);
 const char *ibid_index_work_name(const ibid_index *ix, uint32_t work_id); /* NUL-terminated, or NULL */
 uint32_t ibid_index_chapter_count(const ibid_index *ix);

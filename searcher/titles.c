@@ -3,9 +3,10 @@
  *
  * Building: every work name (and, with IBID_TITLES_CHAPTERS, every chapter name) is cut once;
  * its distinct stems go into one list of (stem hash, owner) entries, owner = work id or
- * nworks + chapter id, sorted by hash.  A pass over the passages' metadata cuts the id space
- * into runs of consecutive passages with the same work and chapter; each run is recorded for
- * its work and for its chapter (run lists indexed by owner, in CSR form).  A lookup finds the owners of a stem (comparing the stem
+ * nworks + chapter id, sorted by hash.  A walk over the index's runs of works and of chapters
+ * (ibid_index_title_run: no passage decoded) cuts the id space into runs of consecutive
+ * passages with the same work and chapter; each run is recorded for its work and for its
+ * chapter (run lists indexed by owner, in CSR form).  A lookup finds the owners of a stem (comparing the stem
  * itself, not only its hash), gathers their runs, sorts and merges them.
  *
  * The scorer walks the runs; its score is a constant, so max_score is exact.
@@ -108,13 +109,14 @@ int ibid_titles_build(const ibid_index *ix, ibid_analyzer *an, unsigned flags, i
         rc = add_name(t, an, ibid_index_chapter_name(ix, c), nw + c, &cap);
     if (rc == IBID_OK && t->nos > 1)
         qsort(t->os, t->nos, sizeof *t->os, cmp_os);
-    /* runs of consecutive passages with the same work and chapter */
-    for (uint32_t p = 0; p < np && rc == IBID_OK; p++) {
+    /* runs of consecutive passages with the same work and chapter (the index's runs of works
+       and of chapters, cut where either changes) */
+    for (uint32_t p = 0, next = 0; p < np && rc == IBID_OK; p = next) {
         ibid_passage_meta m;
-        if ((rc = ibid_index_passage_meta(ix, p, &m)) < 0)
+        if ((rc = ibid_index_title_run(ix, p, &m.work_id, &m.chapter_id, &next)) < 0)
             break;
         if (nseg && seg[nseg - 1].last + 1 == p && seg_w[nseg - 1] == m.work_id && seg_c[nseg - 1] == m.chapter_id) {
-            seg[nseg - 1].last = p;
+            seg[nseg - 1].last = next - 1;
             continue;
         }
         if (nseg == capseg) {
@@ -133,7 +135,7 @@ int ibid_titles_build(const ibid_index *ix, ibid_analyzer *an, unsigned flags, i
             seg_c = c;
             capseg = ncap;
         }
-        seg[nseg] = (ibid_pid_run){p, p};
+        seg[nseg] = (ibid_pid_run){p, next - 1};
         seg_w[nseg] = m.work_id;
         seg_c[nseg++] = m.chapter_id;
     }

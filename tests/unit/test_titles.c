@@ -85,6 +85,32 @@ static void test_chapters_and_works(void **state)
     ibid_titles_free(t);
 }
 
+/* ibid_index_title_run (the walk the builder makes) agrees with every passage's metadata on the
+   corpus, and every step moves on to a passage where the work or the chapter changes. */
+static void test_title_runs(void **state)
+{
+    (void)state;
+    uint32_t np = ibid_index_passage_count(ix), steps = 0, w = 0, c = 0, next = 0;
+    for (uint32_t p = 0; p < np; p = next) {
+        assert_int_equal(ibid_index_title_run(ix, p, &w, &c, &next), IBID_OK);
+        assert_true(next > p && next <= np);
+        for (uint32_t q = p; q < next; q++) {
+            ibid_passage_meta m;
+            assert_int_equal(ibid_index_passage_meta(ix, q, &m), IBID_OK);
+            assert_int_equal(m.work_id, w);
+            assert_int_equal(m.chapter_id, c);
+        }
+        if (next < np) {
+            ibid_passage_meta m;
+            assert_int_equal(ibid_index_passage_meta(ix, next, &m), IBID_OK);
+            assert_true(m.work_id != w || m.chapter_id != c);
+        }
+        steps++;
+    }
+    assert_true(steps > 10 && steps < np / 4);
+    assert_int_equal(ibid_index_title_run(ix, np, &w, &c, &next), IBID_EINVAL);
+}
+
 static void test_runs_scorer(void **state)
 {
     (void)state;
@@ -117,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chapters_and_works),
         cmocka_unit_test(test_runs_scorer),
+        cmocka_unit_test(test_title_runs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
