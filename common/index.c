@@ -52,6 +52,11 @@ int ibid_ix_valid_text(const uint8_t *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        uint64_t w; /* eight ASCII bytes, none of them NUL, at a time */
+        while (len - i >= 8 && (memcpy(&w, s + i, 8), ((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL) == 0))
+            i += 8;
+        if (i == len)
+            break;
         if (s[i] < 0x80) { /* ASCII fast path */
             if (s[i] == 0)
                 return 0;

@@ -445,6 +445,11 @@ static const char *clean_utf8(ibid_arena *a, const char *s, int *oom)
     const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
     utf8proc_int32_t cp;
     while (i < n) {
+        uint64_t w; /* eight ASCII bytes at a time (no NUL before n) */
+        while (n - i >= 8 && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ULL) == 0))
+            i += 8;
+        if (i == n)
+            break;
         if (u[i] < 0x80) {
             i++;
             continue;

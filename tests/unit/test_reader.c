@@ -31,6 +31,7 @@
 #include "deletions.h"
 #include "index.h"
 #include "index_build.h"
+#include "index_impl.h"
 #include "manifest.h"
 #include "parse.h"
 #include "reader.h"
@@ -566,9 +567,33 @@ static void test_reader_manifest_mismatch(void **state)
     ibid_reader_close(r);
 }
 
+/* ibid_ix_valid_text (index_impl.h), which the store and open run over every string: valid
+   UTF-8 without NUL, whatever the alignment of the bad byte (eight ASCII bytes are checked at
+   a time).  Text from corpus/000_b36bc166d576b6e2.txt line 1 plus a few non-ASCII words. */
+static void test_valid_text(void **state)
+{
+    (void)state;
+    const char *good = "Belarus and China: 30 years of cooperation, Zürich, naïve, \xE2\x80\x94 dash";
+    size_t n = strlen(good);
+    assert_true(ibid_ix_valid_text((const uint8_t *)good, n));
+    for (size_t len = 0; len <= n; len++)
+        if (len == n || (good[len] & 0xC0) != 0x80) /* cut between characters */
+            assert_true(ibid_ix_valid_text((const uint8_t *)good, len));
+    char buf[128];
+    for (size_t at = 0; at < n; at++) {
+        memcpy(buf, good, n);
+        buf[at] = '\0';
+        assert_false(ibid_ix_valid_text((const uint8_t *)buf, n));
+        memcpy(buf, good, n);
+        buf[at] = (char)0xFF; /* never in UTF-8 */
+        assert_false(ibid_ix_valid_text((const uint8_t *)buf, n));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_text),
         cmocka_unit_test(test_manifest_round_trip),
         cmocka_unit_test(test_manifest_corrupt),
         cmocka_unit_test(test_deletions_round_trip),
