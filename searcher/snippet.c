@@ -19,6 +19,11 @@ typedef struct hword {
 struct ibid_highlighter {
     hword *v;
     size_t n, cap;
+    /* which_word by the analyzer's form numbers (analyze.h: a form keeps its number, and its
+       stem is a function of the form): memo[id] = 0 not known yet, 1 no word, w + 2 word w */
+    const ibid_analyzer *memo_an;
+    int32_t *memo;
+    size_t memo_cap;
 };
 
 void ibid_ranges_free(ibid_ranges *r)
@@ -100,6 +105,7 @@ void ibid_highlighter_free(ibid_highlighter *h)
     for (size_t i = 0; i < h->n; i++)
         free(h->v[i].s);
     free(h->v);
+    free(h->memo);
     free(h);
 }
 
@@ -132,17 +138,41 @@ static int cmp_range(const void *a, const void *b)
     return x->end > y->end ? -1 : x->end < y->end;
 }
 
-int ibid_highlight(const ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len,
-                   ibid_ranges *out)
+/* which_word through the memo (grown as form numbers grow; without memory, the plain loop). */
+static int which_word_memo(ibid_highlighter *h, const ibid_token *t)
+{
+    if (t->form_id >= h->memo_cap) {
+        size_t nc = h->memo_cap ? h->memo_cap : 1024;
+        while (nc <= t->form_id && nc < ((size_t)1 << 31))
+            nc *= 2;
+        int32_t *nv = nc > t->form_id ? realloc(h->memo, nc * sizeof *nv) : NULL;
+        if (!nv)
+            return which_word(h, t);
+        memset(nv + h->memo_cap, 0, (nc - h->memo_cap) * sizeof *nv);
+        h->memo = nv;
+        h->memo_cap = nc;
+    }
+    int32_t *m = &h->memo[t->form_id];
+    if (*m == 0)
+        *m = which_word(h, t) + 2;
+    return *m - 2;
+}
+
+int ibid_highlight(ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len, ibid_ranges *out)
 {
     out->n = 0;
     if (!h || h->n == 0)
         return IBID_OK;
+    if (h->memo_an != an) { /* form numbers belong to one analyzer */
+        h->memo_an = an;
+        if (h->memo)
+            memset(h->memo, 0, h->memo_cap * sizeof *h->memo);
+    }
     ibid_analyzer_reset(an, text, len);
     ibid_token t;
     int rc;
     while ((rc = ibid_analyzer_next(an, &t)) == 1) {
-        int w = which_word(h, &t);
+        int w = which_word_memo(h, &t);
         if (w < 0 || t.end > len || t.start >= t.end)
             continue;
         if (out->n == out->cap) {

@@ -43,9 +43,11 @@ typedef struct ibid_highlighter ibid_highlighter;
 int ibid_highlighter_new(const ibid_query *q, ibid_highlighter **out);
 void ibid_highlighter_free(ibid_highlighter *h);
 
-/* Fills out (cleared first) with the matched ranges of text.  IBID_OK or IBID_ENOMEM. */
-int ibid_highlight(const ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len,
-                   ibid_ranges *out);
+/* Fills out (cleared first) with the matched ranges of text.  IBID_OK or IBID_ENOMEM.  h
+   remembers which word each of an's forms matched (by the form numbers of analyze.h), so the
+   passages of one query cost a lookup a token; h is therefore not const, and not to be shared
+   between threads (another analyzer, while both are alive, is fine: the memory starts again). */
+int ibid_highlight(ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len, ibid_ranges *out);
 
 /* Chooses the snippet window [*start, *end) of text for the ranges (of ibid_highlight). */
 void ibid_snippet_window(const char *text, size_t len, const ibid_ranges *r, size_t width,
