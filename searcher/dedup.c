@@ -124,6 +124,13 @@ typedef struct stem {
 int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_kind kind,
                          ibid_dedup_sig *out)
 {
+    return ibid_dedup_signature_tokens(an, text, len, kind, NULL, NULL, out);
+}
+
+int ibid_dedup_signature_tokens(ibid_analyzer *an, const char *text, size_t len, ibid_kind kind,
+                                int (*on_token)(void *ctx, const ibid_token *t), void *ctx,
+                                ibid_dedup_sig *out)
+{
     memset(out, 0, sizeof *out);
     out->kind = kind;
     size_t cap = len / 2 + 2 < MAX_STEMS ? len / 2 + 2 : MAX_STEMS; /* a token takes 2 bytes at least */
@@ -146,6 +153,10 @@ int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_k
         }
         if (r == 0)
             break;
+        if (on_token && (r = on_token(ctx, &t)) < 0) {
+            rc = r;
+            break;
+        }
         /* the URL spans that begin up to this token: each runs to white space, and the next
            is looked for after it */
         while (url_start <= t.start) {

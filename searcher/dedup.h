@@ -41,6 +41,12 @@ typedef struct ibid_dedup_sig {
 /* Computes the signature of text[0..len) with analyzer an.  Returns IBID_OK or IBID_ENOMEM. */
 int ibid_dedup_signature(ibid_analyzer *an, const char *text, size_t len, ibid_kind kind,
                          ibid_dedup_sig *out);
+/* The same, and every token the analyzer gives (URLs included) is passed to on_token(ctx, t)
+   as it comes, so that the caller need not analyse the text again (search.c highlights the
+   window's passages this way).  A negative return of on_token stops and is returned. */
+int ibid_dedup_signature_tokens(ibid_analyzer *an, const char *text, size_t len, ibid_kind kind,
+                                int (*on_token)(void *ctx, const ibid_token *t), void *ctx,
+                                ibid_dedup_sig *out);
 void ibid_dedup_sig_free(ibid_dedup_sig *s);
 /* Jaccard similarity of two signatures (0 when either is empty, unless both are). */
 double ibid_dedup_similarity(const ibid_dedup_sig *a, const ibid_dedup_sig *b);

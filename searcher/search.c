@@ -11,7 +11,7 @@
  * Issue 6 (docs/search-quality.md): the parser expands variant names (synonyms.h); the plan
  * adds the title bonus (titles.h, built on the first query that needs it); near-duplicates
  * are grouped over a window of 3 * (offset + limit) hits, whose passages are all read to
- * compare their texts (dedup.h); an unknown word gets a did-you-mean (suggest.h).
+ * compare their texts (dedup.h), their highlights taken from the same analysis; an unknown word gets a did-you-mean (suggest.h).
  */
 #include "search.h"
 
@@ -625,6 +625,20 @@ static int suggest(ibid_searcher *s, const char *qid, const char *text, size_t l
     return IBID_OK;
 }
 
+/* ibid_dedup_signature_tokens hands the window's tokens to the highlighter (one analysis of
+   each passage instead of two). */
+typedef struct hl_feed {
+    ibid_highlighter *hl;
+    size_t len;
+    ibid_ranges *out;
+} hl_feed;
+
+static int feed_highlight(void *ctx, const ibid_token *t)
+{
+    hl_feed *f = ctx;
+    return ibid_highlight_token(f->hl, t, f->len, f->out);
+}
+
 /* One shown hit: its index in the top-k, and the indices of the near-duplicates grouped
    under it (rank order). */
 typedef struct shown_hit {
@@ -678,6 +692,9 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     size_t nex = 0;
     ibid_highlighter *hl = NULL;
     ibid_ranges ranges = {0};
+    ibid_ranges *wrng = NULL; /* the window's highlights (when grouping and snippets are shown) */
+    int need_snip = s->o.format == IBID_OUT_TEXT || s->o.format == IBID_OUT_JSON ||
+                    (s->o.format == IBID_OUT_GREP && s->o.color);
     ibid_buf parsed = {0};
     ibid_passage *win = NULL; /* the window's passages, when grouping (strings in clean) */
     ibid_dedup_sig *sig = NULL;
@@ -711,12 +728,24 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
             rc = IBID_ENOMEM;
             goto done;
         }
+        if (need_snip && ((rc = ibid_highlighter_new(&q, &hl)) < 0 ||
+                          !(wrng = calloc(nwin ? nwin : 1, sizeof *wrng)))) {
+            rc = rc < 0 ? rc : IBID_ENOMEM;
+            goto done;
+        }
         for (size_t i = 0; i < nwin; i++) {
             if ((rc = read_kept(s->r, top.v[i].pid, &clean, &win[i])) < 0)
                 goto done;
             const char *t = win[i].text;
-            if ((rc = ibid_dedup_signature(s->an, t, strlen(t), win[i].kind, &sig[i])) < 0)
+            size_t tl = strlen(t);
+            hl_feed f = {hl, tl, wrng ? &wrng[i] : NULL};
+            if (wrng)
+                ibid_highlight_begin(hl, s->an, &wrng[i]);
+            if ((rc = ibid_dedup_signature_tokens(s->an, t, tl, win[i].kind, wrng ? feed_highlight : NULL, &f,
+                                                  &sig[i])) < 0)
                 goto done;
+            if (wrng)
+                ibid_highlight_end(&wrng[i]);
         }
         long nl = ibid_dedup_group(sig, nwin, k, grp);
         if (nl < 0) {
@@ -771,7 +800,7 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         if ((rc = explain_hits(s, &q, exev, exinit, shown_hits, nshown, ex)) < 0)
             goto done;
     }
-    if ((rc = ibid_highlighter_new(&q, &hl)) < 0)
+    if (!hl && (rc = ibid_highlighter_new(&q, &hl)) < 0)
         goto done;
     if (s->o.batch && s->o.format == IBID_OUT_TEXT &&
         (rc = ibid_output_query_header(out, qid, text, s->o.color)) < 0)
@@ -797,18 +826,16 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         }
         const char *t = sp->text;
         size_t tl = strlen(t), ss = 0, se = tl;
-        int need_snip = s->o.format == IBID_OUT_TEXT || s->o.format == IBID_OUT_JSON ||
-                        (s->o.format == IBID_OUT_GREP && s->o.color);
-        if (need_snip) {
-            if ((rc = ibid_highlight(hl, s->an, t, tl, &ranges)) < 0) {
-                ibid_stored_passage_free(&own);
-                goto done;
-            }
-            ibid_snippet_window(t, tl, &ranges, IBID_SNIPPET_BYTES, &ss, &se);
-        } else {
-            ranges.n = 0;
+        const ibid_ranges *rg = wrng ? &wrng[shown[i].top] : &ranges;
+        if (need_snip && !wrng && (rc = ibid_highlight(hl, s->an, t, tl, &ranges)) < 0) {
+            ibid_stored_passage_free(&own);
+            goto done;
         }
-        ibid_out_hit h = {qid, s->o.offset + i + 1, shown_hits[i].score, sp, ss, se, &ranges,
+        if (!need_snip)
+            ranges.n = 0;
+        else
+            ibid_snippet_window(t, tl, rg, IBID_SNIPPET_BYTES, &ss, &se);
+        ibid_out_hit h = {qid, s->o.offset + i + 1, shown_hits[i].score, sp, ss, se, rg,
                           ex ? &ex[i] : NULL, ex ? (parsed.data ? parsed.data : "") : NULL,
                           dups + shown[i].first_dup, shown[i].ndups, group, sugg};
         /* trec numbers lines: the copies listed with the earlier hits came first (output.h) */
@@ -833,6 +860,9 @@ done:
     free(shown_hits);
     free(dups);
     ibid_ranges_free(&ranges);
+    for (size_t i = 0; wrng && i < nwin; i++)
+        ibid_ranges_free(&wrng[i]);
+    free(wrng);
     ibid_buf_free(&parsed);
     ibid_buf_free(&sugg_buf);
     ibid_arena_free(&clean);

@@ -158,37 +158,56 @@ static int which_word_memo(ibid_highlighter *h, const ibid_token *t)
     return *m - 2;
 }
 
-int ibid_highlight(ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len, ibid_ranges *out)
+void ibid_highlight_begin(ibid_highlighter *h, const ibid_analyzer *an, ibid_ranges *out)
 {
     out->n = 0;
-    if (!h || h->n == 0)
-        return IBID_OK;
-    if (h->memo_an != an) { /* form numbers belong to one analyzer */
+    if (h && h->memo_an != an) { /* form numbers belong to one analyzer */
         h->memo_an = an;
         if (h->memo)
             memset(h->memo, 0, h->memo_cap * sizeof *h->memo);
     }
+}
+
+int ibid_highlight_token(ibid_highlighter *h, const ibid_token *t, size_t len, ibid_ranges *out)
+{
+    if (!h || h->n == 0)
+        return IBID_OK;
+    int w = which_word_memo(h, t);
+    if (w < 0 || t->end > len || t->start >= t->end)
+        return IBID_OK;
+    if (out->n == out->cap) {
+        size_t nc = out->cap ? out->cap * 2 : 32;
+        ibid_range *nv = realloc(out->v, nc * sizeof *nv);
+        if (!nv)
+            return IBID_ENOMEM;
+        out->v = nv;
+        out->cap = nc;
+    }
+    out->v[out->n++] = (ibid_range){t->start, t->end, w};
+    return IBID_OK;
+}
+
+int ibid_highlight(ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len, ibid_ranges *out)
+{
+    ibid_highlight_begin(h, an, out);
+    if (!h || h->n == 0)
+        return IBID_OK;
     ibid_analyzer_reset(an, text, len);
     ibid_token t;
     int rc;
-    while ((rc = ibid_analyzer_next(an, &t)) == 1) {
-        int w = which_word_memo(h, &t);
-        if (w < 0 || t.end > len || t.start >= t.end)
-            continue;
-        if (out->n == out->cap) {
-            size_t nc = out->cap ? out->cap * 2 : 32;
-            ibid_range *nv = realloc(out->v, nc * sizeof *nv);
-            if (!nv)
-                return IBID_ENOMEM;
-            out->v = nv;
-            out->cap = nc;
-        }
-        out->v[out->n++] = (ibid_range){t.start, t.end, w};
-    }
+    while ((rc = ibid_analyzer_next(an, &t)) == 1)
+        if ((rc = ibid_highlight_token(h, &t, len, out)) < 0)
+            return rc;
     if (rc < 0)
         return rc;
+    ibid_highlight_end(out);
+    return IBID_OK;
+}
+
+void ibid_highlight_end(ibid_ranges *out)
+{
     if (out->n < 2)
-        return IBID_OK;
+        return;
     /* JOINED tokens come after their parts and span them: sort, then merge overlaps */
     qsort(out->v, out->n, sizeof *out->v, cmp_range);
     size_t k = 0;
@@ -201,7 +220,6 @@ int ibid_highlight(ibid_highlighter *h, ibid_analyzer *an, const char *text, siz
         }
     }
     out->n = k + 1;
-    return IBID_OK;
 }
 
 static int is_space(char c) { return c == ' ' || c == '\n' || c == '\t'; }

@@ -48,6 +48,13 @@ void ibid_highlighter_free(ibid_highlighter *h);
    passages of one query cost a lookup a token; h is therefore not const, and not to be shared
    between threads (another analyzer, while both are alive, is fine: the memory starts again). */
 int ibid_highlight(ibid_highlighter *h, ibid_analyzer *an, const char *text, size_t len, ibid_ranges *out);
+/* ibid_highlight in three steps, for a caller that runs the analyzer over the text itself (the
+   near-duplicate signatures, dedup.h): begin (out cleared), every token of an over text[0..len)
+   in the order the analyzer gives them (IBID_OK or IBID_ENOMEM), end (sorts and merges).  The
+   ranges are those ibid_highlight gives. */
+void ibid_highlight_begin(ibid_highlighter *h, const ibid_analyzer *an, ibid_ranges *out);
+int ibid_highlight_token(ibid_highlighter *h, const ibid_token *t, size_t len, ibid_ranges *out);
+void ibid_highlight_end(ibid_ranges *out);
 
 /* Chooses the snippet window [*start, *end) of text for the ranges (of ibid_highlight). */
 void ibid_snippet_window(const char *text, size_t len, const ibid_ranges *r, size_t width,

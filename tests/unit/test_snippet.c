@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "dedup.h"
 #include "query.h"
 #include "snippet.h"
 #include "status.h"
@@ -132,9 +133,66 @@ static void window_never_splits_utf8(void **state)
     }
 }
 
+static int feed(void *ctx, const ibid_token *t)
+{
+    void **c = ctx;
+    return ibid_highlight_token(c[0], t, *(size_t *)c[1], c[2]);
+}
+
+/* Highlights taken from the near-duplicate pass (begin, every token of
+   ibid_dedup_signature_tokens, end) are those of ibid_highlight, with one highlighter over
+   several texts (its memory of forms) and across queries.  Texts: corpus/002_8ab7396e8091a3d3.txt
+   footnote 4 (a URL, compounds), and sentences of corpus/000_b36bc166d576b6e2.txt. */
+static void steps_equal_highlight(void **state)
+{
+    (void)state;
+    static const char *texts[] = {
+        "Belarus and Turkey are interested in the development of contacts between universities and "
+        "scientific organizations [Electronic resource]. - 2019. - URL: <https://www.belta.by/society/view/"
+        "belarus-i-turtsija-zajinteresovany-v-razvitii-kontaktov-mezhdu-vuzami-i-nauchnymi-organizatsijami-344261-2019/>",
+        "The China-Belarus Industrial Park \"Great Stone\" is the largest project of co-operation; its "
+        "residents export to China, and Belarusian universities train their staff.",
+        "Latin America and the Caribbean: economic co-operation with Belarus."};
+    static const char *queries[] = {"belarus universit* \"great stone\" -turkey", "co-operation residents China",
+                                    "latin NEAR/3 america econom*"};
+    size_t total = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++) {
+        ibid_query pq;
+        assert_int_equal(ibid_query_parse(an, queries[qi], strlen(queries[qi]), &pq), IBID_OK);
+        ibid_highlighter *h;
+        assert_int_equal(ibid_highlighter_new(&pq, &h), IBID_OK);
+        for (int round = 0; round < 2; round++)
+            for (size_t ti = 0; ti < sizeof texts / sizeof *texts; ti++) {
+                const char *t = texts[ti];
+                size_t len = strlen(t);
+                ibid_ranges a = {0}, b = {0};
+                assert_int_equal(ibid_highlight(h, an, t, len, &a), IBID_OK);
+                ibid_dedup_sig sig;
+                void *ctx[3] = {h, &len, &b};
+                ibid_highlight_begin(h, an, &b);
+                assert_int_equal(ibid_dedup_signature_tokens(an, t, len, IBID_KIND_FOOTNOTE, feed, ctx, &sig), IBID_OK);
+                ibid_highlight_end(&b);
+                assert_int_equal(a.n, b.n);
+                total += a.n;
+                for (size_t i = 0; i < a.n; i++) {
+                    assert_int_equal(a.v[i].start, b.v[i].start);
+                    assert_int_equal(a.v[i].end, b.v[i].end);
+                    assert_int_equal(a.v[i].word, b.v[i].word);
+                }
+                ibid_dedup_sig_free(&sig);
+                ibid_ranges_free(&a);
+                ibid_ranges_free(&b);
+            }
+        ibid_highlighter_free(h);
+        ibid_query_free(&pq);
+    }
+    assert_true(total >= 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(steps_equal_highlight),
         cmocka_unit_test(words_match_by_stem_form_and_prefix),
         cmocka_unit_test(compounds_are_one_range),
         cmocka_unit_test(window_holds_the_densest_cluster),
