@@ -47,6 +47,19 @@ static int put_flat(ibid_buf *b, const char *s, size_t n)
 
 static int put_flat_str(ibid_buf *b, const char *s) { return s ? put_flat(b, s, strlen(s)) : IBID_OK; }
 
+/* prefix, then v in decimal (what "%d" prints): the citations' numbers without printf. */
+static int put_int(ibid_buf *b, const char *prefix, long v)
+{
+    char tmp[24], *e = tmp + sizeof tmp, *q = e;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        *--q = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--q = '-';
+    return ibid_buf_puts(b, prefix) | ibid_buf_put(b, q, (size_t)(e - q));
+}
+
 static const char *display_file(const ibid_passage *p) { return p->file ? p->file : ""; }
 
 static int put_citation(ibid_buf *b, const ibid_passage *p, int color)
@@ -57,15 +70,15 @@ static int put_citation(ibid_buf *b, const ibid_passage *p, int color)
         rc |= put_flat_str(b, p->chapter);
     }
     if (p->page > 0)
-        rc |= ibid_buf_printf(b, "; p. %d", p->page);
+        rc |= put_int(b, "; p. ", p->page);
     if (p->paragraph > 0)
-        rc |= ibid_buf_printf(b, "; para. %d", p->paragraph);
+        rc |= put_int(b, "; para. ", p->paragraph);
     if (p->footnote > 0)
-        rc |= ibid_buf_printf(b, p->kind == IBID_KIND_BIBLIOGRAPHY ? "; bibl. %d" : "; fn. %d", p->footnote);
+        rc |= put_int(b, p->kind == IBID_KIND_BIBLIOGRAPHY ? "; bibl. " : "; fn. ", p->footnote);
     rc |= ibid_buf_puts(b, "; ");
     rc |= ibid_buf_puts(b, color ? C_FILE : "");
     rc |= put_flat_str(b, display_file(p));
-    rc |= ibid_buf_printf(b, ":%d", p->line);
+    rc |= put_int(b, ":", p->line);
     rc |= ibid_buf_puts(b, color ? C_RESET : "");
     return rc ? IBID_ENOMEM : IBID_OK;
 }
@@ -125,8 +138,9 @@ static int hit_text(ibid_buf *b, const ibid_out_hit *h, int color)
         rc |= ibid_buf_putc(b, '\n');
     }
     for (size_t i = 0; i < p->ncites; i++) {
-        rc |= ibid_buf_printf(b, "   %s[%d]%s ", color ? C_NOTE : "", p->cites[i].footnote,
-                              color ? C_RESET : "");
+        rc |= ibid_buf_puts(b, color ? "   " C_NOTE : "   ");
+        rc |= put_int(b, "[", p->cites[i].footnote);
+        rc |= ibid_buf_puts(b, color ? "]" C_RESET " " : "] ");
         rc |= put_flat_str(b, p->cites[i].text ? p->cites[i].text : "(no text in the source)");
         rc |= ibid_buf_putc(b, '\n');
     }
