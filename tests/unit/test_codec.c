@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bitpack.h"
+#include "bitio.h"
 #include "pfor.h"
 #include "posblock.h"
 #include "rice.h"
@@ -255,23 +256,52 @@ static void test_pfor_exceptions(void **state)
     assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 128, out), bytes);
     assert_memory_equal(out, v, sizeof v);
     /* malformed: b > 32, e > n, exception index out of order or out of range, zero high bits */
-    uint8_t bad[sizeof buf];
+    uint8_t bad[sizeof buf + 16];
     memcpy(bad, buf, bytes);
     bad[0] = 33;
     assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
     memcpy(bad, buf, bytes);
     bad[1] = 200;
     assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
-    memcpy(bad, buf, bytes);
-    size_t idx = 2 + ibid_bitpack_bytes(128, 3);
-    bad[idx + 1] = bad[idx]; /* repeated index */
-    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
-    memcpy(bad, buf, bytes);
-    bad[idx + 3] = 200; /* index >= n */
-    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
-    memcpy(bad, buf, bytes);
-    bad[idx + 4] = 0; /* high bits zero */
-    assert_int_equal(ibid_pfor_decode(bad, bad + bytes, 128, out), 0);
+    /* the exceptions' part (format version 4): u8 hw, then (7-bit index, hw-bit high part)
+       pairs in one bit stream; hw = 32 - 3 here (3e9 needs 32 bits) */
+    size_t at = 2 + ibid_bitpack_bytes(128, 3);
+    assert_int_equal(buf[at], 29);
+    assert_int_equal(bytes, at + 1 + (4 * (7 + 29) + 7) / 8);
+    static const uint32_t good_idx[4] = {5, 45, 85, 125};
+    static const struct {
+        uint32_t idx[4], high[4];
+        unsigned hw;
+    } forged[] = {
+        {{5, 45, 45, 125}, {1, 1, 1, 1}, 29},  /* repeated index */
+        {{5, 45, 85, 20}, {1, 1, 1, 1}, 29},   /* index going back */
+        {{5, 45, 85, 127}, {1, 0, 1, 1}, 29},  /* a high part of zero */
+        {{5, 45, 85, 125}, {1, 1, 1, 1}, 30},  /* b + hw > 32 */
+        {{5, 45, 85, 125}, {1, 1, 1, 1}, 0},   /* hw = 0 */
+    };
+    for (size_t f = 0; f < sizeof forged / sizeof forged[0]; f++) {
+        memcpy(bad, buf, at);
+        bad[at] = (uint8_t)forged[f].hw;
+        ibid_bitw w = {bad, at + 1, 0, 0};
+        for (int k = 0; k < 4; k++) {
+            ibid_bitw_put(&w, forged[f].idx[k], 7);
+            ibid_bitw_put(&w, forged[f].high[k], forged[f].hw);
+        }
+        size_t len = ibid_bitw_finish(&w);
+        assert_int_equal(ibid_pfor_decode(bad, bad + len, 128, out), 0);
+    }
+    /* the same writer with the true pairs gives the encoder's bytes back */
+    memcpy(bad, buf, at + 1);
+    ibid_bitw w = {bad, at + 1, 0, 0};
+    for (int k = 0; k < 4; k++) {
+        ibid_bitw_put(&w, good_idx[k], 7);
+        ibid_bitw_put(&w, 3000000000u >> 3, 29);
+    }
+    assert_int_equal(ibid_bitw_finish(&w), bytes);
+    assert_memory_equal(bad, buf, bytes);
+    /* truncated anywhere in the exceptions' part */
+    for (size_t cut = at; cut < bytes; cut++)
+        assert_int_equal(ibid_pfor_decode(buf, buf + cut, 128, out), 0);
     assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 0, out), 0);
     assert_int_equal(ibid_pfor_decode(buf, buf + bytes, 129, out), 0);
 }
