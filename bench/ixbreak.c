@@ -42,10 +42,36 @@ typedef struct acc {
     double pos_lrice[3], pos_bic, pos_tb1;        /* bits */
     double var_ua, var_ub, var_blk;               /* bits */
     double docs_rice, tfs_rice;                   /* bits */
+    double docs_bic;                              /* bits */
+    double docs_min, tfs_min;                     /* bits */
     uint64_t over_len;                            /* postings with a position >= length */
 } acc;
 
 static acc cls[NCLASS], all;
+static double g_pfor2cur[2];
+static double g_thr_bytes[2][5], g_thr_blocks[2][5], g_nblocks, g_pfor2[2];
+/* PFor with exceptions as 7-bit indexes and their high bits packed at one width (bits). */
+static double pfor2_bits(const uint32_t *v, size_t n)
+{
+    unsigned hist[33] = {0}, maxw = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned w = v[i] ? 32 - (unsigned)__builtin_clz(v[i]) : 0;
+        hist[w]++;
+        if (w > maxw)
+            maxw = w;
+    }
+    double best = 1e300;
+    for (unsigned b = 0; b <= maxw; b++) {
+        size_t e = 0;
+        for (unsigned w = b + 1; w <= maxw; w++)
+            e += hist[w];
+        double c = 16 + (double)n * b + (e ? 8 + e * (7.0 + (maxw - b)) : 0);
+        c = 8 * ceil(c / 8);
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
 
 /* Bits of the best Rice code (k 0..31, escape as rice.h) of v[0..n), with its k byte. */
 static double rice_bits(const uint32_t *v, size_t n)
@@ -298,16 +324,51 @@ static void price(const ibid_term_info *t, size_t df, uint64_t cf, acc *a)
             prevd = g_docs[s + i];
             tfm[i] = g_tfs[s + i] - 1;
         }
+        {
+            uint64_t qd[128];
+            uint64_t lo = (uint64_t)(s ? g_docs[s - 1] + 1 : 0);
+            for (size_t i = 0; i < n; i++)
+                qd[i] = g_docs[s + i];
+            /* the block's last pid is in the skip data: code the others within [lo, last) */
+            a->docs_bic += 8 + (n > 1 ? bic(qd, 0, n - 2, lo, qd[n - 1] - 1) : 0);
+        }
         if (n >= 16) {
-            a->docs_rice += rice_bits(gaps, n);
-            a->tfs_rice += rice_bits(tfm, n);
+            uint8_t ob[IBID_PFOR_MAX_BYTES(128)];
+            double rd = rice_bits(gaps, n), rt = rice_bits(tfm, n);
+            double pd = 8.0 * ibid_pfor_encode(gaps, n, ob), pt = 8.0 * ibid_pfor_encode(tfm, n, ob);
+            a->docs_rice += rd;
+            a->tfs_rice += rt;
+            a->docs_min += (rd < pd ? rd : pd) + 1;
+            a->tfs_min += (rt < pt ? rt : pt) + 1;
+            for (int ti = 0; ti < 5; ti++) {
+                double f = 1.0 - 0.05 * ti;
+                g_thr_bytes[0][ti] += (rd + 8 < pd * f) ? rd / 8 + 1 : pd / 8;
+                g_thr_blocks[0][ti] += (rd + 8 < pd * f);
+                g_thr_bytes[1][ti] += (rt + 8 < pt * f) ? rt / 8 + 1 : pt / 8;
+                g_thr_blocks[1][ti] += (rt + 8 < pt * f);
+            }
+            g_nblocks++;
+            g_pfor2[0] += pfor2_bits(gaps, n) / 8;
+            g_pfor2[1] += pfor2_bits(tfm, n) / 8;
+            g_pfor2cur[0] += pd / 8;
+            g_pfor2cur[1] += pt / 8;
         } else {
             for (size_t i = 0; i < n; i++) {
                 a->docs_rice += 8.0 * ibid_vbyte_len64((uint64_t)gaps[i] << 1 | (tfm[i] == 0));
                 a->tfs_rice += tfm[i] ? 8.0 * ibid_vbyte_len64(tfm[i] - 1) : 0;
+                a->docs_min += 8.0 * ibid_vbyte_len64((uint64_t)gaps[i] << 1 | (tfm[i] == 0));
+                a->tfs_min += tfm[i] ? 8.0 * ibid_vbyte_len64(tfm[i] - 1) : 0;
             }
         }
     }
+}
+
+typedef struct { uint64_t cf, bytes; } termpos;
+static termpos *g_tp;
+static int cmp_tp(const void *a, const void *b)
+{
+    const termpos *x = a, *y = b;
+    return x->cf < y->cf ? 1 : x->cf > y->cf ? -1 : 0;
 }
 
 static void add(acc *d, const acc *s)
@@ -318,7 +379,7 @@ static void add(acc *d, const acc *s)
         di[i] += si[i];
     const double *sd = &s->pos_novar;
     double *dd = &d->pos_novar;
-    for (int i = 0; i < 14; i++)
+    for (int i = 0; i < 17; i++)
         dd[i] += sd[i];
     d->over_len += s->over_len;
 }
@@ -374,6 +435,9 @@ int main(int argc, char **argv)
     g_lens = malloc(np * sizeof *g_lens);
     for (uint32_t i = 0; i < np; i++)
         g_lens[i] = ibid_index_passage_len(ix, i);
+    g_tp = calloc(ix->nterms ? ix->nterms : 1, sizeof *g_tp);
+    if (!g_tp)
+        return 1;
     for (uint32_t o = 0; o < ix->nterms; o++) {
         ibid_term_info t;
         if (ibid_ix_term_at(ix, o, &t) != 1) {
@@ -384,7 +448,10 @@ int main(int argc, char **argv)
         a->terms++;
         a->postings += t.df;
         a->positions += t.cf;
+        uint64_t pos_before = a->pos;
         split_stored(ix, &t, a);
+        g_tp[o].cf = t.cf;
+        g_tp[o].bytes = a->pos - pos_before;
         if (t.df > g_cap && (grow(&g_docs, t.df) || grow(&g_tfs, t.df) || !(g_cap = t.df)))
             return 1;
         if (t.cf > g_pcap && (grow(&g_pos, t.cf) || grow(&g_var, t.cf) || !(g_pcap = t.cf)))
@@ -457,6 +524,25 @@ int main(int argc, char **argv)
     ROWB("  alt: interpolative within [0, length)", pos_bic);
     ROWB("  alt: doc gaps Rice per block", docs_rice);
     ROWB("  alt: tfs Rice per block", tfs_rice);
+    ROWB("  alt: doc gaps interpolative per block (+1 byte)", docs_bic);
+    ROWB("  alt: doc gaps min(PFor, Rice) per block (+1 bit)", docs_min);
+    ROWB("  alt: tfs min(PFor, Rice) per block (+1 bit)", tfs_min);
+    qsort(g_tp, ix->nterms, sizeof *g_tp, cmp_tp);
+    {
+        uint64_t sb = 0;
+        for (uint32_t o = 0; o < ix->nterms; o++) {
+            sb += g_tp[o].bytes;
+            if (o + 1 == 10 || o + 1 == 20 || o + 1 == 50 || o + 1 == 100 || o + 1 == 200 || o + 1 == 500)
+                printf("\nposition bytes of the %u commonest terms: %.2f MB", o + 1, mb((double)sb));
+        }
+        printf("\n");
+    }
+    for (int ti = 0; ti < 5; ti++)
+        printf("Rice when it saves > %d%%: docs %.2f MB (%.0f%% of blocks Rice), tfs %.2f MB (%.0f%%)\n", 5 * ti,
+               mb(g_thr_bytes[0][ti]), 100 * g_thr_blocks[0][ti] / g_nblocks, mb(g_thr_bytes[1][ti]),
+               100 * g_thr_blocks[1][ti] / g_nblocks);
+    printf("full blocks: PFor now docs %.2f tfs %.2f MB; packed exceptions docs %.2f tfs %.2f MB\n",
+           mb(g_pfor2cur[0]), mb(g_pfor2cur[1]), mb(g_pfor2[0]), mb(g_pfor2[1]));
     printf("\npostings with a position >= the passage length: %llu\n", (unsigned long long)all.over_len);
     ibid_index_close(ix);
     return 0;

@@ -242,9 +242,10 @@ static int check_tables(ibid_index *ix, char *err, size_t errlen)
     if (ti->len != ((uint64_t)ix->ntblocks + 1) * IBID_TERMIDX_ENTRY)
         return ibid_ix_corrupt(err, errlen, "TERMIDX size does not match the term count");
     const ibid_sec *fl = &ix->sec[IBID_SEC_FORMLIST];
-    if (fl->len % 4 || fl->len / 4 > UINT32_MAX)
-        return ibid_ix_corrupt(err, errlen, "bad FORMLIST size");
-    ix->nformlist = (uint32_t)(fl->len / 4);
+    ix->formlist_bits = ix->nforms > 1 ? ibid_bitpack_width(ix->nforms - 1) : 0;
+    if (fl->len != ibid_bitpack_bytes(ix->nforms, ix->formlist_bits))
+        return ibid_ix_corrupt(err, errlen, "FORMLIST size does not match the form count");
+    ix->nformlist = ix->nforms;
     for (uint32_t b = 0; b <= ix->ntblocks; b++) {
         const uint8_t *e = ti->p + (size_t)IBID_TERMIDX_ENTRY * b;
         uint32_t d = ibid_le32(e), fo = ibid_le32(e + 4);

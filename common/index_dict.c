@@ -17,12 +17,14 @@
 #include "analyze.h"
 #include "index_impl.h"
 #include "status.h"
+#include "bitpack.h"
 #include "vbyte.h"
 
 typedef struct dict_cur {
     const uint8_t *p, *end;
     uint32_t left; /* entries left in the block */
     int first;
+    uint32_t term; /* forms: the previous entry's term ordinal (entries code it as a delta) */
     size_t len;
     char s[IBID_MAX_TERM + 1];
 } dict_cur;
@@ -45,8 +47,15 @@ static int get64(dict_cur *c, uint64_t *v)
 static int next_str(dict_cur *c)
 {
     uint32_t pre, suf;
-    if (!c->left || get32(c, &pre) || get32(c, &suf))
+    if (!c->left || c->p >= c->end)
         return IBID_ECORRUPT;
+    uint8_t h = *c->p++; /* pre << 4 | suf, or 0 and both in VByte */
+    if (h) {
+        pre = h >> 4;
+        suf = h & 15;
+    } else if (get32(c, &pre) || get32(c, &suf)) {
+        return IBID_ECORRUPT;
+    }
     if ((c->first ? pre != 0 : pre > c->len) || suf > IBID_MAX_TERM - pre || pre + suf == 0 ||
         suf > (size_t)(c->end - c->p))
         return IBID_ECORRUPT;
@@ -221,10 +230,15 @@ static void form_block(const ibid_index *ix, uint32_t b, dict_cur *c, uint32_t *
 
 static int form_next(const ibid_index *ix, dict_cur *c, uint32_t *term, uint32_t *variant)
 {
-    if (next_str(c) || get32(c, term) || get32(c, variant))
+    int first = c->first;
+    uint64_t t;
+    if (next_str(c) || get64(c, &t) || get32(c, variant))
         return IBID_ECORRUPT;
-    if (*term >= ix->nterms || *variant >= IBID_IDX_MAX_FORMS)
+    if (!first) /* zigzag delta from the previous entry's term */
+        t = t & 1 ? (uint64_t)c->term - ((t + 1) >> 1) : (uint64_t)c->term + (t >> 1);
+    if (t >= ix->nterms || *variant >= IBID_IDX_MAX_FORMS) /* a negative result wrapped: >= */
         return IBID_ECORRUPT;
+    *term = c->term = (uint32_t)t;
     return IBID_OK;
 }
 
@@ -338,7 +352,7 @@ int ibid_index_term_form(const ibid_index *ix, const ibid_term_info *term, uint3
         return IBID_EINVAL;
     if ((uint64_t)term->forms_off + variant >= ix->nformlist)
         return IBID_ECORRUPT;
-    uint32_t ord = ibid_le32(ix->sec[IBID_SEC_FORMLIST].p + 4 * ((size_t)term->forms_off + variant));
+    uint32_t ord = ibid_bitpack_get(ix->sec[IBID_SEC_FORMLIST].p, (size_t)term->forms_off + variant, ix->formlist_bits);
     dict_cur c;
     uint32_t t, v;
     if (form_at(ix, ord, &c, &t, &v) || t != term->ordinal || v != variant)
@@ -392,7 +406,7 @@ int ibid_ix_verify_dict(const ibid_index *ix, char *err, size_t errlen)
         while (c.left && rc == IBID_OK) {
             uint32_t t, v;
             if (form_next(ix, &c, &t, &v) || v >= nforms[t] ||
-                ibid_le32(ix->sec[IBID_SEC_FORMLIST].p + 4 * ((size_t)forms_off[t] + v)) != ord ||
+                ibid_bitpack_get(ix->sec[IBID_SEC_FORMLIST].p, (size_t)forms_off[t] + v, ix->formlist_bits) != ord ||
                 (ord > 0 && cmp_key(prev, prevlen, c.s, c.len) >= 0)) {
                 rc = ibid_ix_corrupt(err, errlen, "forms dictionary: bad form %u", ord);
                 break;

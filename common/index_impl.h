@@ -30,6 +30,7 @@ struct ibid_index {
     uint32_t ntblocks, nfblocks, nformlist;
     uint64_t tokens, postings, occurrences, text_bytes;
     unsigned lens_width, line_bits;
+    unsigned formlist_bits; /* FORMLIST's width: ibid_bitpack_width(nforms - 1), 0 for <= 1 form */
     uint32_t min_len, max_len;
     const uint8_t *works_str, *chaps_str, *files_str; /* string areas */
     uint64_t works_strlen, chaps_strlen, files_strlen;

@@ -561,14 +561,6 @@ static int sort_strings(const ibid_strtab *t, uint32_t **order, uint32_t **rank)
     return IBID_OK;
 }
 
-static size_t common_prefix(const char *a, size_t al, const char *c, size_t cl)
-{
-    size_t n = al < cl ? al : cl, i = 0;
-    while (i < n && a[i] == c[i])
-        i++;
-    return i;
-}
-
 typedef struct outbufs {
     ibid_buf meta, files, works, chapters, pmeta, lens, termidx, termdict, formlist, formidx,
         formdict, postings;
@@ -582,14 +574,6 @@ static void outbufs_free(outbufs *o)
         ibid_buf_free(v[i]);
 }
 
-static int put_entry_head(ibid_buf *d, const char *prev, size_t prevlen, const char *s, size_t len,
-                          int first_in_block)
-{
-    size_t pre = first_in_block ? 0 : common_prefix(prev, prevlen, s, len);
-    if (ibid_buf_put_vbyte(d, pre) || ibid_buf_put_vbyte(d, len - pre) || ibid_buf_put(d, s + pre, len - pre))
-        return IBID_ENOMEM;
-    return IBID_OK;
-}
 
 /* Decodes term te's intermediate list into docs/tfs/vals and encodes it into o->postings. */
 static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_t **docs,
@@ -636,14 +620,15 @@ static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
             off += b->tents[order[r]].nforms;
         }
         foff[nt] = off;
-        if (ibid_buf_reserve(&o->formlist, (size_t)off * 4))
-            rc = IBID_ENOMEM;
+        uint32_t *fl = malloc(((size_t)off + 1) * sizeof *fl);
+        if (!fl || off != b->forms.n)
+            rc = fl ? IBID_ECORRUPT : IBID_ENOMEM;
         else {
             for (size_t f = 0; f < b->forms.n; f++)
-                ibid_st32((uint8_t *)o->formlist.data + 4 * ((size_t)foff[rank[b->form_term[f]]] + b->form_var[f]),
-                          form_rank[f]);
-            o->formlist.len = (size_t)off * 4;
+                fl[(size_t)foff[rank[b->form_term[f]]] + b->form_var[f]] = form_rank[f];
+            rc = ibid_sec_formlist(fl, off, &o->formlist);
         }
+        free(fl);
     }
     const char *prev = "";
     size_t prevlen = 0;
@@ -669,7 +654,7 @@ static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
         if (rc)
             break;
         ibid_buf_free(&te->post);
-        if (put_entry_head(&o->termdict, prev, prevlen, s->s, s->len, r % IBID_IDX_TERM_BLOCK == 0) ||
+        if (ibid_sec_dict_head(&o->termdict, prev, prevlen, s->s, s->len, r % IBID_IDX_TERM_BLOCK == 0) ||
             ibid_buf_put_vbyte(&o->termdict, te->df) || ibid_buf_put_vbyte(&o->termdict, te->cf - te->df) ||
             ibid_buf_put_vbyte(&o->termdict, te->max_tf) || ibid_buf_put_vbyte(&o->termdict, te->nforms) ||
             ibid_buf_put_vbyte(&o->termdict, o->postings.len - post_off))
@@ -706,6 +691,7 @@ static int build_forms(ibid_builder *b, outbufs *o, const uint32_t *order)
 {
     const char *prev = "";
     size_t prevlen = 0;
+    uint32_t prev_term = 0;
     for (size_t r = 0; r < b->forms.n; r++) {
         uint32_t f = order[r];
         const ibid_strtab_ent *s = &b->forms.ents[f];
@@ -715,12 +701,13 @@ static int build_forms(ibid_builder *b, outbufs *o, const uint32_t *order)
             if (ibid_buf_put_u32(&o->formidx, (uint32_t)o->formdict.len))
                 return IBID_ENOMEM;
         }
-        if (put_entry_head(&o->formdict, prev, prevlen, s->s, s->len, r % IBID_IDX_FORM_BLOCK == 0) ||
-            ibid_buf_put_vbyte(&o->formdict, b->form_term[f]) ||
-            ibid_buf_put_vbyte(&o->formdict, b->form_var[f]))
+        int first = r % IBID_IDX_FORM_BLOCK == 0;
+        if (ibid_sec_dict_head(&o->formdict, prev, prevlen, s->s, s->len, first) ||
+            ibid_sec_form_tail(&o->formdict, b->form_term[f], prev_term, first, b->form_var[f]))
             return IBID_ENOMEM;
         prev = s->s;
         prevlen = s->len;
+        prev_term = b->form_term[f];
     }
     if (o->formdict.len > UINT32_MAX)
         return IBID_ELIMIT;

@@ -283,17 +283,6 @@ static int spill(tstate *t, const void *data, size_t len, int final)
     return IBID_OK;
 }
 
-static int put_entry_head(ibid_buf *d, const char *prev, size_t prevlen, const char *s, size_t len, int first)
-{
-    size_t pre = 0;
-    if (!first)
-        while (pre < len && pre < prevlen && prev[pre] == s[pre])
-            pre++;
-    if (ibid_buf_put_vbyte(d, pre) || ibid_buf_put_vbyte(d, len - pre) || ibid_buf_put(d, s + pre, len - pre))
-        return IBID_ENOMEM;
-    return IBID_OK;
-}
-
 /* Merges the term held by the members (inputs) and writes it unless no posting is live. */
 static int merge_term(tstate *t, size_t nmem)
 {
@@ -396,7 +385,7 @@ static int merge_term(tstate *t, size_t nmem)
                        : spill(t, t->list.data, t->list.len, 0) != IBID_OK)
         return IBID_EIO;
     t->post_bytes += t->list.len;
-    if (put_entry_head(&m->termdict, t->prev, t->prevlen, w0->s, w0->len, first) ||
+    if (ibid_sec_dict_head(&m->termdict, t->prev, t->prevlen, w0->s, w0->len, first) ||
         ibid_buf_put_vbyte(&m->termdict, df) || ibid_buf_put_vbyte(&m->termdict, cf - df) ||
         ibid_buf_put_vbyte(&m->termdict, max_tf) || ibid_buf_put_vbyte(&m->termdict, nv) ||
         ibid_buf_put_vbyte(&m->termdict, t->list.len))
@@ -444,8 +433,10 @@ static int write_forms(tstate *t)
     if (nf > UINT32_MAX)
         return IBID_ELIMIT;
     fsort *v = malloc((nf ? nf : 1) * sizeof *v);
-    if (!v || ibid_buf_reserve(&m->formlist, nf * 4)) {
+    uint32_t *fl = malloc((nf ? nf : 1) * sizeof *fl);
+    if (!v || !fl) {
         free(v);
+        free(fl);
         return IBID_ENOMEM;
     }
     for (size_t i = 0; i < nf; i++)
@@ -454,6 +445,7 @@ static int write_forms(tstate *t)
     int rc = IBID_OK;
     const char *prev = "";
     size_t prevlen = 0;
+    uint32_t prev_term = 0;
     for (size_t r = 0; r < nf && rc == IBID_OK; r++) {
         const form_rec *f = v[r].f;
         const char *s = t->fstr.data + f->off;
@@ -461,7 +453,7 @@ static int write_forms(tstate *t)
             rc = IBID_ECORRUPT; /* one spelling under two stems: inputs that disagree */
             break;
         }
-        ibid_st32((uint8_t *)m->formlist.data + 4 * (size_t)(f - t->forms), (uint32_t)r);
+        fl[f - t->forms] = (uint32_t)r;
         int first = r % IBID_IDX_FORM_BLOCK == 0;
         if (first) {
             if (m->formdict.len > UINT32_MAX)
@@ -469,14 +461,16 @@ static int write_forms(tstate *t)
             else if (ibid_buf_put_u32(&m->formidx, (uint32_t)m->formdict.len))
                 rc = IBID_ENOMEM;
         }
-        if (rc == IBID_OK && (put_entry_head(&m->formdict, prev, prevlen, s, f->len, first) ||
-                              ibid_buf_put_vbyte(&m->formdict, f->term) ||
-                              ibid_buf_put_vbyte(&m->formdict, f->var)))
+        if (rc == IBID_OK && (ibid_sec_dict_head(&m->formdict, prev, prevlen, s, f->len, first) ||
+                              ibid_sec_form_tail(&m->formdict, f->term, prev_term, first, f->var)))
             rc = IBID_ENOMEM;
         prev = s;
         prevlen = f->len;
+        prev_term = f->term;
     }
-    m->formlist.len = nf * 4;
+    if (rc == IBID_OK)
+        rc = ibid_sec_formlist(fl, (uint32_t)nf, &m->formlist);
+    free(fl);
     if (rc == IBID_OK && m->formdict.len > UINT32_MAX)
         rc = IBID_ELIMIT;
     if (rc == IBID_OK && ibid_buf_put_u32(&m->formidx, (uint32_t)m->formdict.len))

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "bitpack.h"
 #include "index_format.h"
 #include "status.h"
 
@@ -74,5 +75,35 @@ int ibid_sec_add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id)
     if (ibid_buf_put_u32(runs, pid) || ibid_buf_put_u32(runs, id))
         return IBID_ENOMEM;
     (*nruns)++;
+    return IBID_OK;
+}
+
+int ibid_sec_dict_head(ibid_buf *d, const char *prev, size_t prevlen, const char *s, size_t len, int first)
+{
+    size_t pre = 0;
+    if (!first)
+        while (pre < len && pre < prevlen && prev[pre] == s[pre])
+            pre++;
+    size_t suf = len - pre;
+    int rc = pre < 16 && suf >= 1 && suf < 16 ? ibid_buf_putc(d, (int)(pre << 4 | suf))
+                                               : ibid_buf_putc(d, 0) || ibid_buf_put_vbyte(d, pre) ||
+                                                     ibid_buf_put_vbyte(d, suf);
+    return rc || ibid_buf_put(d, s + pre, suf) ? IBID_ENOMEM : IBID_OK;
+}
+
+int ibid_sec_form_tail(ibid_buf *d, uint32_t term, uint32_t prev_term, int first, uint32_t variant)
+{
+    uint64_t t = first ? term : term >= prev_term ? (uint64_t)(term - prev_term) << 1
+                                                  : ((uint64_t)(prev_term - term) << 1) - 1;
+    return ibid_buf_put_vbyte(d, t) || ibid_buf_put_vbyte(d, variant) ? IBID_ENOMEM : IBID_OK;
+}
+
+int ibid_sec_formlist(const uint32_t *v, uint32_t n, ibid_buf *out)
+{
+    unsigned w = n > 1 ? ibid_bitpack_width(n - 1) : 0;
+    size_t bytes = ibid_bitpack_bytes(n, w);
+    if (ibid_buf_reserve(out, bytes + 1))
+        return IBID_ENOMEM;
+    out->len += ibid_bitpack_encode(v, n, w, (uint8_t *)out->data + out->len);
     return IBID_OK;
 }

@@ -29,6 +29,18 @@ int ibid_sec_string_table(const ibid_strtab *t, ibid_buf *out);
 int ibid_sec_lens(const uint32_t *lens, uint32_t n, ibid_buf *out, unsigned *width, uint32_t *min_len,
                   uint32_t *max_len);
 
+/* The head of a front-coded dictionary entry (TERMDICT, FORMDICT), then its suffix bytes:
+   pre = the bytes s shares with prev (0 when first in its block), suf = len - pre; one byte
+   pre << 4 | suf when pre < 16 and 1 <= suf < 16, else a 0 byte, VByte pre, VByte suf.
+   IBID_OK or IBID_ENOMEM. */
+int ibid_sec_dict_head(ibid_buf *d, const char *prev, size_t prevlen, const char *s, size_t len, int first);
+/* The rest of a FORMDICT entry: the term ordinal (first in its block: VByte term; else VByte
+   zigzag(term - prev_term), the previous entry's), then VByte variant.  IBID_OK or
+   IBID_ENOMEM. */
+int ibid_sec_form_tail(ibid_buf *d, uint32_t term, uint32_t prev_term, int first, uint32_t variant);
+/* FORMLIST: the n form ordinals v[0..n) (each < n) bit-packed at ibid_bitpack_width(n - 1)
+   bits (0 when n <= 1), appended to out.  IBID_OK or IBID_ENOMEM. */
+int ibid_sec_formlist(const uint32_t *v, uint32_t n, ibid_buf *out);
 /* WRUNS / CRUNS: appends the run (first pid, id) and counts it.  IBID_OK or IBID_ENOMEM. */
 int ibid_sec_add_run(ibid_buf *runs, uint32_t *nruns, uint32_t pid, uint32_t id);
 
