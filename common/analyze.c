@@ -38,6 +38,12 @@ struct ibid_analyzer {
                                        own form, in the scanner's buffer) */
 };
 
+/* Every form the analyzer looks up starts a buffer that can be read 16 bytes from its start
+   (ibid_stem_cache_get_padded); the analyzer is calloc'd, so those bytes are initialised. */
+_Static_assert(sizeof(((ibid_analyzer *)0)->joined) >= 16 && sizeof(((ibid_analyzer *)0)->form) >= 16 &&
+                   sizeof(((ibid_scanner *)0)->buf) >= 16,
+               "forms are read 16 bytes at a time");
+
 ibid_analyzer *ibid_analyzer_new(void)
 {
     ibid_analyzer *a = calloc(1, sizeof *a);
@@ -81,7 +87,7 @@ static int emit_joined(ibid_analyzer *a, ibid_token *tok)
     tok->form_len = a->joined_len;
     /* a form that is not all letters is its own term: the cache stores it unstemmed */
     size_t tl;
-    const char *t = ibid_stem_cache_get_id(a->cache, a->joined, a->joined_len, &tl, &tok->form_id);
+    const char *t = ibid_stem_cache_get_padded(a->cache, a->joined, a->joined_len, &tl, &tok->form_id);
     if (!t)
         return IBID_ENOMEM;
     tok->term = t;
@@ -161,7 +167,7 @@ int ibid_analyzer_next(ibid_analyzer *a, ibid_token *tok)
         tok->form_len = (size_t)flen;
         /* a form that is not all letters is its own term: the cache stores it unstemmed */
         size_t tl;
-        const char *t = ibid_stem_cache_get_id(a->cache, form, (size_t)flen, &tl, &tok->form_id);
+        const char *t = ibid_stem_cache_get_padded(a->cache, form, (size_t)flen, &tl, &tok->form_id);
         if (!t)
             return IBID_ENOMEM;
         tok->term = t;

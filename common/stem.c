@@ -2,18 +2,24 @@
  * stem.c - the stem cache: libstemmer English behind an open-addressing hash table (stem.h).
  *
  * libstemmer costs some 2,000 instructions a word; a text repeats its words, so the cache
- * answers nearly every lookup (99.4 % on 100 MB of novels) with one hash, usually one probe and
- * one compare, all inline (overlapping word loads, no library call).
- * Each slot holds a 32-bit tag (high half of the 64-bit hash), the two lengths and a pointer
- * to "form\0term\0" in the arena, which is preceded by the form's number (4 bytes: the order
- * of first appearance, for ibid_stem_cache_get_id).  The table doubles when it becomes half
- * full.
+ * answers nearly every lookup (99.4 % on 100 MB of novels).  What a lookup costs is then the
+ * memory it touches: the table of 110,000 forms is megabytes, and a token of a rare word
+ * misses the caches.  So a slot (32 bytes, two to a 64-byte line, the table 64-byte aligned)
+ * holds the form's first 16 bytes inline, zero-padded, with the form's number, both lengths
+ * and a pointer to "form\0term\0" in the arena: a form of at most 16 bytes (nearly every
+ * word) is found by comparing two words of its slot, and the term pointer is returned
+ * without reading the string behind it.  One line per token, where the previous layout
+ * (a tag and a pointer) read the slot and then the string: two misses for a rare word.
+ * Longer forms compare their first 16 bytes in the slot and the rest in the arena.
+ * Linear probing; the table doubles when it becomes half full.
  */
 #include "stem.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/mman.h>
 
 #include <libstemmer.h>
 
@@ -22,15 +28,18 @@
 #include "fold.h"
 
 typedef struct slot {
-    const char *str; /* "form\0term\0" in the arena; NULL for an empty slot */
-    uint32_t tag;    /* hash >> 32 */
+    uint64_t k0, k1;  /* the form's bytes 0-7 and 8-15 (little-endian words), zero past its end */
+    const char *str;  /* "form\0term\0" in the arena; NULL for an empty slot */
+    uint32_t id;      /* the form's number (order of first appearance) */
     uint8_t form_len, term_len;
 } slot;
 
+_Static_assert(sizeof(slot) == 32, "two slots to a 64-byte cache line");
+
 struct ibid_stem_cache {
     struct sb_stemmer *stemmer;
-    slot *slots;
-    size_t mask; /* capacity - 1, capacity a power of two */
+    slot *slots;      /* 64-byte aligned */
+    size_t mask;      /* capacity - 1, capacity a power of two */
     size_t count;
     ibid_arena arena;
 };
@@ -38,12 +47,17 @@ struct ibid_stem_cache {
 /* Small at first: a searcher's analyzers meet a few hundred forms, and a sparse 16K-slot table
    (256 KiB) cost them about 60 page faults each (one ibid-search process on corpus/: 294 page
    faults, of which the two analyzers' tables took 120); the indexer grows it by doubling. */
-enum { INITIAL_SLOTS = 1u << 10 };
+enum { INITIAL_SLOTS = 1u << 9, INLINE_KEY = 16 };
 
+/* Loads of 8 and 4 bytes as little-endian numbers, so that a key word holds its bytes in
+   order from the lowest on every machine. */
 static inline uint64_t load64(const char *p)
 {
     uint64_t w;
     memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
     return w;
 }
 
@@ -51,6 +65,9 @@ static inline uint64_t load32(const char *p)
 {
     uint32_t w;
     memcpy(&w, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
     return w;
 }
 
@@ -60,47 +77,83 @@ static inline uint64_t mix(uint64_t a, uint64_t b)
     return h ^ (h >> 32);
 }
 
-/* A hash for short keys: whole 8-byte words, then the last 8 (or 4, or 1-3) bytes read with
-   overlapping loads, so that no byte loop and no library call is needed. */
-static inline uint64_t hash_form(const char *s, size_t n)
+/* The inline key of s[0..n): bytes 0-7 in *k0 and 8-15 in *k1, zero past n, read with
+   overlapping loads that never touch a byte past s[n-1] (no byte loop, no library call). */
+static inline void key_of(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 {
-    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
-    uint64_t h = k0 ^ (uint64_t)n, a, b;
-    if (n > 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8)
-            h = mix(h ^ load64(s + i), k1);
-        a = load64(s + n - 8);
-        b = 0;
+    if (n >= 16) {
+        *k0 = load64(s);
+        *k1 = load64(s + 8);
+    } else if (n > 8) {
+        *k0 = load64(s);
+        *k1 = load64(s + n - 8) >> (8 * (16 - n));
+    } else if (n == 8) {
+        *k0 = load64(s);
+        *k1 = 0;
     } else if (n >= 4) {
-        a = load32(s);
-        b = load32(s + n - 4);
+        *k0 = load32(s) | (load32(s + n - 4) >> (8 * (8 - n))) << 32;
+        *k1 = 0;
     } else if (n > 0) {
-        a = ((uint64_t)(unsigned char)s[0] << 16) | ((uint64_t)(unsigned char)s[n >> 1] << 8) |
-            (uint64_t)(unsigned char)s[n - 1];
-        b = 0;
+        /* bytes 0, n/2 and n-1 are every byte of a key of 1 to 3 bytes */
+        *k0 = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n >> 1] << (8 * (n >> 1)) |
+              (uint64_t)(unsigned char)s[n - 1] << (8 * (n - 1));
+        *k1 = 0;
     } else {
-        a = b = 0;
+        *k0 = *k1 = 0;
     }
-    return mix(h ^ a ^ k1, b ^ k0 ^ (uint64_t)n);
 }
 
-/* Equality of two keys of the same length n <= IBID_MAX_TERM, without a library call. */
-static inline int same_form(const char *a, const char *b, size_t n)
+/* The same from a buffer that may be read 16 bytes from s whatever n is: two loads, masked. */
+static inline void key_of_padded(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 {
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8)
-            if (load64(a + i) != load64(b + i))
-                return 0;
-        return load64(a + n - 8) == load64(b + n - 8);
+    uint64_t m0 = n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+    uint64_t m1 = n >= 16 ? ~(uint64_t)0 : n <= 8 ? 0 : ((uint64_t)1 << (8 * (n - 8))) - 1;
+    *k0 = load64(s) & m0;
+    *k1 = load64(s + 8) & m1;
+}
+
+/* The hash of a form: its key words and length, then (past 16 bytes) the rest of it. */
+static inline uint64_t hash_of(const char *s, size_t n, uint64_t k0, uint64_t k1)
+{
+    uint64_t h = mix(k0 ^ (uint64_t)n * 0xa0761d6478bd642fULL, k1 ^ 0xe7037ed1a0b428dbULL);
+    if (n > INLINE_KEY) {
+        for (size_t i = INLINE_KEY; i + 8 < n; i += 8)
+            h = mix(h ^ load64(s + i), 0xe7037ed1a0b428dbULL);
+        h = mix(h ^ load64(s + n - 8), 0xa0761d6478bd642fULL);
     }
-    if (n >= 4)
-        return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-    if (n == 0)
-        return 1;
-    /* bytes 0, n/2 and n-1 cover every byte of a key of 1 to 3 bytes */
-    return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1];
+    return h;
+}
+
+/* Equality of the bytes past the inline key: a[16..n) and b[16..n), n > 16. */
+static inline int same_tail(const char *a, const char *b, size_t n)
+{
+    for (size_t i = INLINE_KEY; i + 8 < n; i += 8)
+        if (load64(a + i) != load64(b + i))
+            return 0;
+    return load64(a + n - 8) == load64(b + n - 8);
+}
+
+/* A table this large (the indexer's, past 65,536 slots) is aligned to 2 MiB and asks for
+   transparent huge pages: a token of a rare word then costs its slot's cache miss without a
+   TLB miss as well (8 MB of table is 2,048 pages of 4 KiB). */
+enum { HUGE_TABLE = 2u << 20 };
+
+/* A zeroed, 64-byte aligned table of cap slots (cap a power of two, at least 2); NULL when out
+   of memory. */
+static slot *new_table(size_t cap)
+{
+    if (cap > SIZE_MAX / sizeof(slot))
+        return NULL;
+    size_t bytes = cap * sizeof(slot);
+    slot *t = aligned_alloc(bytes >= HUGE_TABLE ? HUGE_TABLE : 64, bytes);
+    if (!t)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_TABLE)
+        (void)madvise(t, bytes, MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
+#endif
+    memset(t, 0, bytes);
+    return t;
 }
 
 ibid_stem_cache *ibid_stem_cache_new(void)
@@ -109,7 +162,7 @@ ibid_stem_cache *ibid_stem_cache_new(void)
     if (!c)
         return NULL;
     c->stemmer = sb_stemmer_new("english", "UTF_8");
-    c->slots = calloc(INITIAL_SLOTS, sizeof *c->slots);
+    c->slots = new_table(INITIAL_SLOTS);
     if (!c->stemmer || !c->slots) {
         ibid_stem_cache_free(c);
         return NULL;
@@ -138,16 +191,14 @@ size_t ibid_stem_cache_size(const ibid_stem_cache *c)
 static int grow(ibid_stem_cache *c)
 {
     size_t cap = (c->mask + 1) * 2;
-    if (cap > SIZE_MAX / sizeof(slot))
-        return -1;
-    slot *ns = calloc(cap, sizeof *ns);
+    slot *ns = new_table(cap);
     if (!ns)
         return -1;
     for (size_t i = 0; i <= c->mask; i++) {
         const slot *o = &c->slots[i];
         if (!o->str)
             continue;
-        size_t j = (size_t)hash_form(o->str, o->form_len) & (cap - 1);
+        size_t j = (size_t)hash_of(o->str, o->form_len, o->k0, o->k1) & (cap - 1);
         while (ns[j].str)
             j = (j + 1) & (cap - 1);
         ns[j] = *o;
@@ -158,33 +209,22 @@ static int grow(ibid_stem_cache *c)
     return 0;
 }
 
-const char *ibid_stem_cache_get(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len)
-{
-    uint32_t id;
-    return ibid_stem_cache_get_id(c, form, len, term_len, &id);
-}
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline, cold))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define NOINLINE
+#define ALWAYS_INLINE inline
+#endif
 
-const char *ibid_stem_cache_get_id(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len,
-                                   uint32_t *id)
+/* A form not in the table: stems it (letters only), copies it and its term into the arena and
+   inserts it at slot j (the empty slot its probe ended on).  Returns the term, or NULL when out
+   of memory. */
+static NOINLINE const char *insert(ibid_stem_cache *c, const char *form, size_t len, uint64_t k0, uint64_t k1,
+                          uint64_t h, size_t j, size_t *term_len, uint32_t *id)
 {
-    if (len > IBID_MAX_TERM || c->count >= UINT32_MAX)
+    if (c->count >= UINT32_MAX) /* form numbers are 32-bit */
         return NULL;
-    uint64_t h = hash_form(form, len);
-    uint32_t tag = (uint32_t)(h >> 32);
-    size_t j = (size_t)h & c->mask;
-    for (;;) {
-        const slot *s = &c->slots[j];
-        if (!s->str)
-            break;
-        if (s->tag == tag && s->form_len == len && same_form(s->str, form, len)) {
-            *term_len = s->term_len;
-            memcpy(id, s->str - 4, 4);
-            return s->str + len + 1;
-        }
-        j = (j + 1) & c->mask;
-    }
-
-    /* a new form: stem it (letters only) and insert it at slot j */
     const char *term = form;
     size_t tlen = len;
     if (ibid_form_is_letters(form, len)) {
@@ -197,12 +237,9 @@ const char *ibid_stem_cache_get_id(ibid_stem_cache *c, const char *form, size_t 
             tlen = (size_t)sl;
         }
     }
-    char *str = ibid_arena_alloc(&c->arena, 4 + len + tlen + 2);
+    char *str = ibid_arena_alloc(&c->arena, len + tlen + 2);
     if (!str)
         return NULL;
-    uint32_t nid = (uint32_t)c->count;
-    memcpy(str, &nid, 4);
-    str += 4;
     memcpy(str, form, len);
     str[len] = '\0';
     memcpy(str + len + 1, term, tlen);
@@ -216,12 +253,62 @@ const char *ibid_stem_cache_get_id(ibid_stem_cache *c, const char *form, size_t 
             j = (j + 1) & c->mask;
     }
     slot *s = &c->slots[j];
+    s->k0 = k0;
+    s->k1 = k1;
     s->str = str;
-    s->tag = tag;
+    s->id = (uint32_t)c->count;
     s->form_len = (uint8_t)len;
     s->term_len = (uint8_t)tlen;
     c->count++;
     *term_len = tlen;
-    *id = nid;
+    *id = s->id;
     return str + len + 1;
+}
+
+/* The lookup, for a key already made: probes from the hash; inserts the form when absent
+   (out of line: the hit path keeps few registers to save). */
+static ALWAYS_INLINE const char *lookup(ibid_stem_cache *c, const char *form, size_t len, uint64_t k0, uint64_t k1,
+                                 size_t *term_len, uint32_t *id)
+{
+    uint64_t h = hash_of(form, len, k0, k1);
+    size_t j = (size_t)h & c->mask;
+    for (;;) {
+        const slot *s = &c->slots[j];
+        if (!s->str)
+            break;
+        if (s->k0 == k0 && s->k1 == k1 && s->form_len == len &&
+            (len <= INLINE_KEY || same_tail(s->str, form, len))) {
+            *term_len = s->term_len;
+            *id = s->id;
+            return s->str + len + 1;
+        }
+        j = (j + 1) & c->mask;
+    }
+    return insert(c, form, len, k0, k1, h, j, term_len, id);
+}
+
+const char *ibid_stem_cache_get(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len)
+{
+    uint32_t id;
+    return ibid_stem_cache_get_id(c, form, len, term_len, &id);
+}
+
+const char *ibid_stem_cache_get_id(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len,
+                                   uint32_t *id)
+{
+    if (len > IBID_MAX_TERM)
+        return NULL;
+    uint64_t k0, k1;
+    key_of(form, len, &k0, &k1);
+    return lookup(c, form, len, k0, k1, term_len, id);
+}
+
+const char *ibid_stem_cache_get_padded(ibid_stem_cache *c, const char *form, size_t len, size_t *term_len,
+                                       uint32_t *id)
+{
+    if (len > IBID_MAX_TERM)
+        return NULL;
+    uint64_t k0, k1;
+    key_of_padded(form, len, &k0, &k1);
+    return lookup(c, form, len, k0, k1, term_len, id);
 }

@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "analyze.h"
 
@@ -84,6 +85,52 @@ enum {
 };
 extern const unsigned char ibid_scan_class[256];
 
+/* Little-endian loads and stores of 8 bytes: byte 0 is the lowest on every machine. */
+static inline uint64_t ibid_le64_load(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+static inline void ibid_le64_store(char *p, uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    memcpy(p, &w, 8);
+}
+
+/* 0x80 in every byte of w that is an ASCII letter (A-Z, a-z), 0 in the others: a byte below
+   0x80 is a letter when (b | 0x20) lies in 'a'..'z'; the additions cannot carry across bytes
+   because the high bits are cleared first. */
+static inline uint64_t ibid_ascii_letter_mask(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t x = (w | 0x20 * ones) & 0x7f * ones;
+    uint64_t ge_a = x + (0x80 - 'a') * ones; /* high bit set when x >= 'a' */
+    uint64_t gt_z = x + (0x80 - 'z' - 1) * ones; /* high bit set when x > 'z' */
+    return ge_a & ~gt_z & ~w & 0x80 * ones;
+}
+
+/* The number of trailing zero bits of m (m != 0). */
+static inline unsigned ibid_ctz64(uint64_t m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(m);
+#else
+    unsigned n = 0;
+    while (!(m & 1)) {
+        m >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
 /* The full rules; ibid_scan_next's contract.  Call ibid_scan_next instead. */
 int ibid_scan_next_general(ibid_scanner *s, ibid_piece *p);
 
@@ -110,8 +157,32 @@ static inline int ibid_scan_next(ibid_scanner *s, ibid_piece *p)
         lim = len;
     int next = IBID_CC_SEP;
     if (c == IBID_CC_ALPHA) {
-        while (j < lim && ibid_scan_class[t[j]] == IBID_CC_ALPHA)
-            s->buf[k++] = (char)(t[j++] | 0x20);
+        /* eight bytes at a time: lower-case them all and store them as one word; the word
+           that holds the end of the run is stored with zeros from there, which is the NUL
+           (and a following 8-byte load of the form is served whole from that store) */
+        const uint64_t hi = 0x8080808080808080ULL;
+        int done = 0;
+        while (len - j >= 8 && k <= IBID_PIECE_CAP - 8) {
+            uint64_t w = ibid_le64_load(t + j) | 0x2020202020202020ULL;
+            uint64_t m = ibid_ascii_letter_mask(w);
+            if (m == hi) {
+                ibid_le64_store(s->buf + k, w);
+                j += 8;
+                k += 8;
+                continue;
+            }
+            unsigned nl = ibid_ctz64(~m & hi) >> 3; /* letters before the first other byte */
+            ibid_le64_store(s->buf + k, w & (((uint64_t)1 << (8 * nl)) - 1));
+            j += nl;
+            k += nl;
+            done = 1;
+            break;
+        }
+        if (!done) {
+            while (j < lim && ibid_scan_class[t[j]] == IBID_CC_ALPHA)
+                s->buf[k++] = (char)(t[j++] | 0x20);
+            s->buf[k] = '\0';
+        }
         if (j < len) {
             next = ibid_scan_class[t[j]];
             if (next == IBID_CC_DOT || next == IBID_CC_COMMA)
@@ -125,7 +196,8 @@ static inline int ibid_scan_next(ibid_scanner *s, ibid_piece *p)
     }
     if (next != IBID_CC_SEP)
         return ibid_scan_next_general(s, p);
-    s->buf[k] = '\0';
+    if (c != IBID_CC_ALPHA)
+        s->buf[k] = '\0';
     p->bytes = s->buf;
     p->len = k;
     p->start = (uint32_t)i;

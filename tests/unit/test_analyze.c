@@ -20,6 +20,8 @@
 #include "analyze.h"
 #include "corpus_fixture.h"
 #include "status.h"
+#include "stem.h"
+#include "tokenize.h"
 
 #define CORPUS IBID_SOURCE_DIR "/corpus/"
 #define F000 CORPUS "000_b36bc166d576b6e2.txt"
@@ -456,6 +458,63 @@ static void joined_token_fields(void **state)
     assert_int_equal(t.form_len, 8);
 }
 
+/* Cuts text with the inline fast path (ibid_scan_next) and with the general rules alone
+   (ibid_scan_next_general) and demands the same pieces: the fast path lower-cases and copies
+   eight bytes at a time, and must agree at every run length and every distance from the end
+   of the text (where it falls back to bytes). */
+static void expect_same_pieces(const char *text, size_t len)
+{
+    ibid_scanner fast, gen;
+    ibid_piece pf, pg;
+    ibid_scan_reset(&fast, text, len);
+    ibid_scan_reset(&gen, text, len);
+    for (;;) {
+        int rf = ibid_scan_next(&fast, &pf);
+        int rg = ibid_scan_next_general(&gen, &pg);
+        assert_int_equal(rf, rg);
+        if (!rf)
+            break;
+        assert_int_equal(pf.len, pg.len);
+        assert_memory_equal(pf.bytes, pg.bytes, pf.len + 1); /* with the NUL */
+        assert_int_equal(pf.start, pg.start);
+        assert_int_equal(pf.end, pg.end);
+        assert_int_equal(pf.kind, pg.kind);
+        assert_int_equal(pf.link, pg.link);
+        assert_int_equal(pf.ascii, pg.ascii);
+        assert_int_equal(pf.too_long, pg.too_long);
+        assert_int_equal(fast.i, gen.i);
+    }
+}
+
+static void scanner_fast_path_matches_general(void **state)
+{
+    (void)state;
+    /* a Gutenberg-like line of the bundled corpus, then every length of a mixed-case run
+       (up to past IBID_PIECE_CAP, which makes the piece too long) followed by each kind of
+       byte, at every distance from the end of the text */
+    char line[512];
+    const char *l = corpus_line(F000, 1016, line, sizeof line); /* "telecommunications" */
+    expect_same_pieces(l, strlen(l));
+    static const char follow[] = " .,'-1\xc3\xa9\x00Zz";
+    char text[IBID_PIECE_CAP + 64];
+    for (size_t n = 1; n <= IBID_PIECE_CAP + 20; n += n < 40 ? 1 : 13) {
+        for (size_t f = 0; f < sizeof follow - 1; f++) {
+            for (size_t tail = 0; tail < 12; tail++) {
+                size_t k = 0;
+                text[k++] = ' ';
+                for (size_t q = 0; q < n; q++)
+                    text[k++] = (char)((q % 3 == 1 ? 'A' : 'a') + (int)(q * 7 % 26));
+                text[k++] = follow[f];
+                for (size_t q = 0; q < tail; q++)
+                    text[k++] = q % 2 ? 'x' : ' ';
+                expect_same_pieces(text, k);
+                expect_same_pieces(text, k - tail); /* the run's follower is the last byte */
+                expect_same_pieces(text, 1 + n);    /* the run ends the text */
+            }
+        }
+    }
+}
+
 /* ---- step 3: stemming ------------------------------------------------------------------- */
 
 static void stems_of_common_words(void **state)
@@ -518,6 +577,64 @@ static void stem_cache_is_consistent(void **state)
     char longform[IBID_MAX_TERM + 1];
     memset(longform, 'x', sizeof longform);
     assert_null(ibid_analyzer_stem(an, longform, IBID_MAX_TERM + 1, &l1)); /* never a term */
+}
+
+/* The stem cache's slots hold a form's first 16 bytes inline (common/stem.c): forms of every
+   length from 1 to IBID_MAX_TERM, forms that share their first 16 bytes, and the analyzer's
+   padded lookup (two masked loads, whatever follows the form in its buffer) must all find the
+   same entry as the plain lookup. */
+static void stem_cache_inline_keys(void **state)
+{
+    (void)state;
+    ibid_stem_cache *c = ibid_stem_cache_new();
+    assert_non_null(c);
+    uint32_t id, id2;
+    size_t tl, tl2;
+    /* 000:1016 "telecommunications"; the singular shares its first 16 bytes (and 17) */
+    const char *pl = ibid_stem_cache_get_id(c, "telecommunications", 18, &tl, &id);
+    assert_string_equal(pl, "telecommun");
+    assert_int_equal(id, 0);
+    const char *sg = ibid_stem_cache_get_id(c, "telecommunication", 17, &tl, &id);
+    assert_string_equal(sg, "telecommun");
+    assert_int_equal(id, 1);
+    assert_ptr_not_equal(pl, sg); /* two forms, two entries */
+    /* the same 18 letters but the last: a third form */
+    assert_non_null(ibid_stem_cache_get_id(c, "telecommunicationz", 18, &tl, &id));
+    assert_int_equal(id, 2);
+    assert_ptr_equal(ibid_stem_cache_get_id(c, "telecommunications", 18, &tl, &id), pl);
+    assert_int_equal(id, 0);
+
+    /* every length: the prefixes of a long word, each found again plain and padded */
+    const char *word = "counterrevolutionariesxintergovernmentalxinterdepartmentalxabcdefgh";
+    assert_true(strlen(word) >= IBID_MAX_TERM);
+    const char *first[IBID_MAX_TERM + 1];
+    uint32_t ids[IBID_MAX_TERM + 1];
+    for (size_t n = 1; n <= IBID_MAX_TERM; n++) {
+        first[n] = ibid_stem_cache_get_id(c, word, n, &tl, &ids[n]);
+        assert_non_null(first[n]);
+        assert_int_equal(ids[n], 3 + n - 1); /* numbered in order of first sight */
+    }
+    assert_int_equal(ibid_stem_cache_size(c), 3 + IBID_MAX_TERM);
+    char padded[IBID_MAX_TERM + 16];
+    for (size_t n = 1; n <= IBID_MAX_TERM; n++) {
+        memset(padded, 'q', sizeof padded); /* what follows the form must not matter */
+        memcpy(padded, word, n);
+        assert_ptr_equal(ibid_stem_cache_get_padded(c, padded, n, &tl, &id), first[n]);
+        assert_int_equal(id, ids[n]);
+        assert_ptr_equal(ibid_stem_cache_get_id(c, word, n, &tl2, &id2), first[n]);
+        assert_int_equal(id2, ids[n]);
+        assert_int_equal(tl, tl2);
+        assert_int_equal(tl, strlen(first[n]));
+    }
+    assert_int_equal(ibid_stem_cache_size(c), 3 + IBID_MAX_TERM);
+    /* a new form through the padded lookup is the same entry for the plain one */
+    memset(padded, 'q', sizeof padded);
+    memcpy(padded, "residents", 9);
+    const char *r = ibid_stem_cache_get_padded(c, padded, 9, &tl, &id);
+    assert_string_equal(r, "resid");
+    assert_ptr_equal(ibid_stem_cache_get_id(c, "residents", 9, &tl2, &id2), r);
+    assert_int_equal(id, id2);
+    ibid_stem_cache_free(c);
 }
 
 /* An analyzer reused across texts restarts positions and compounds at every reset. */
@@ -625,8 +742,10 @@ int main(void)
         cmocka_unit_test(invalid_utf8_and_empty_input),
         cmocka_unit_test(offsets_map_back_to_input),
         cmocka_unit_test(joined_token_fields),
+        cmocka_unit_test(scanner_fast_path_matches_general),
         cmocka_unit_test(stems_of_common_words),
         cmocka_unit_test(stem_cache_is_consistent),
+        cmocka_unit_test(stem_cache_inline_keys),
         cmocka_unit_test(reset_restarts_everything),
         cmocka_unit_test(random_text_keeps_invariants),
     };
