@@ -185,15 +185,10 @@ static int run_batch(ibid_searcher *s, const ibid_search_opts *o, ibid_buf *out)
 }
 
 /* The variant names: --synonyms FILE, else those of the index (synonyms.h says where they are
-   looked for).  Returns 0, or -1 after a message. */
-static int load_synonyms(const char *path, const char *index_path, const ibid_index *ix,
+   looked for), cut by an (the searcher's analyzer).  Returns 0, or -1 after a message. */
+static int load_synonyms(ibid_analyzer *an, const char *path, const char *index_path, const ibid_index *ix,
                          ibid_synonyms **out)
 {
-    ibid_analyzer *an = ibid_analyzer_new();
-    if (!an) {
-        ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
-        return -1;
-    }
     int rc;
     if (path) {
         rc = ibid_synonyms_load(an, path, &ibid_diag_stderr, out);
@@ -205,7 +200,6 @@ static int load_synonyms(const char *path, const char *index_path, const ibid_in
         if (rc < 0)
             ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
     }
-    ibid_analyzer_free(an);
     return rc < 0 ? -1 : 0;
 }
 
@@ -409,15 +403,18 @@ int main(int argc, char **argv)
     ibid_buf out = {0};
     int status = 2;
     ibid_synonyms *syn = NULL;
-    /* the folders of the first segment's files stand in when the index has no synonyms file */
-    if (!o.no_synonyms && ibid_reader_segment_count(r) > 0 &&
-        load_synonyms(o.synonyms_file, index_path, ibid_reader_segment(r, 0)->ix, &syn) < 0)
-        goto done;
-    o.synonyms = syn;
+    o.synonyms = NULL;
     if (ibid_searcher_new_reader(r, &o, &ibid_diag_stderr, &s) < 0) {
         ibid_diagf(&ibid_diag_stderr, NULL, 0, "out of memory");
         goto done;
     }
+    /* the folders of the first segment's files stand in when the index has no synonyms file;
+       the searcher's analyzer cuts them (one analyzer, one stem cache, for the whole run) */
+    if (!o.no_synonyms && ibid_reader_segment_count(r) > 0 &&
+        load_synonyms(ibid_searcher_analyzer(s), o.synonyms_file, index_path, ibid_reader_segment(r, 0)->ix,
+                      &syn) < 0)
+        goto done;
+    ibid_searcher_set_synonyms(s, syn);
     if (o.batch) {
         status = run_batch(s, &o, &out);
         goto done;

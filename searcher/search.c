@@ -145,6 +145,10 @@ void ibid_searcher_free(ibid_searcher *s)
     free(s);
 }
 
+ibid_analyzer *ibid_searcher_analyzer(ibid_searcher *s) { return s->an; }
+
+void ibid_searcher_set_synonyms(ibid_searcher *s, const struct ibid_synonyms *syn) { s->o.synonyms = syn; }
+
 static int parse(ibid_searcher *s, const char *qid, const char *text, size_t len, ibid_query *q)
 {
     memset(q, 0, sizeof *q);

@@ -56,6 +56,11 @@ int ibid_searcher_new(const ibid_index *ix, const ibid_search_opts *o, const ibi
 int ibid_searcher_new_reader(const ibid_reader *r, const ibid_search_opts *o, const ibid_diag *diag,
                              ibid_searcher **out);
 void ibid_searcher_free(ibid_searcher *s);
+/* The searcher's analyzer (owned by s): a program may load the synonyms with it (synonyms.h)
+   instead of making a second analyzer, then hand them over with ibid_searcher_set_synonyms
+   (borrowed, as o.synonyms; it replaces o.synonyms; NULL: none).  Not while a search runs. */
+ibid_analyzer *ibid_searcher_analyzer(ibid_searcher *s);
+void ibid_searcher_set_synonyms(ibid_searcher *s, const struct ibid_synonyms *syn);
 
 /* Answers query text[0..len) with the given qid, appending the output to out.  *matched is set
    to the number of hits found (at most offset + limit; with --count the full count).  Unless
