@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "index.h"
 #include "reader.h"
+#include "rerank.h"
 #include "search.h"
 #include "status.h"
 #include "synonyms.h"
@@ -60,6 +61,9 @@ static const char usage_text[] =
     "                      text 'also:' lines, json \"duplicates\", tsv the duplicates column\n"
     "                      (file:line; ...), trec a line each after the hit with its score,\n"
     "                      grep file:line:also: text)\n"
+    "      --rank PROFILE  bm25 (default): BM25 and the title bonus; abstracts: re-rank the\n"
+    "                      best 100 with DPH, proximity, title match and a length prior, for\n"
+    "                      short documents with titles (docs/search-quality.md; worse on books)\n"
     "      --no-synonyms   do not expand variant names (ibid-synonyms.txt beside the texts)\n"
     "      --synonyms FILE read the variant names from FILE instead\n"
     "      --no-suggest    no did-you-mean for words the index does not know\n"
@@ -86,7 +90,8 @@ enum {
     OPT_NO_SYNONYMS,
     OPT_SYNONYMS,
     OPT_NO_SUGGEST,
-    OPT_TITLE_WEIGHT
+    OPT_TITLE_WEIGHT,
+    OPT_RANK
 };
 
 static int parse_size(const char *s, size_t *out)
@@ -207,7 +212,7 @@ static int load_synonyms(ibid_analyzer *an, const char *path, const char *index_
 static int long_takes_value(const char *arg)
 {
     static const char *const names[] = {"--index", "--limit", "--offset", "--format", "--k1", "--b",
-                                        "--synonyms", "--title-weight"};
+                                        "--synonyms", "--title-weight", "--rank"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(arg, names[i]) == 0)
             return 1;
@@ -262,7 +267,8 @@ static int parse_options(int optc, char **optv, ibid_search_opts *o, const char 
         {"no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
         {"no-suggest", no_argument, NULL, OPT_NO_SUGGEST},
-        {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT}, {NULL, 0, NULL, 0}};
+        {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
+        {"rank", required_argument, NULL, OPT_RANK}, {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(optc, optv, "+i:n:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -327,6 +333,15 @@ static int parse_options(int optc, char **optv, ibid_search_opts *o, const char 
                 return 2;
             }
             break;
+        case OPT_RANK: {
+            ibid_rank_profile rp;
+            if (ibid_rank_parse(optarg, &rp) < 0) {
+                ibid_diagf(&ibid_diag_stderr, NULL, 0, "unknown --rank '%s' (bm25, abstracts)", optarg);
+                return 2;
+            }
+            o->rank = (int)rp;
+            break;
+        }
         default: fputs("Try 'ibid-search --help'.\n", stderr); return 2;
         }
     }

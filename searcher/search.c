@@ -12,9 +12,12 @@
  * adds the title bonus (titles.h, built on the first query that needs it); near-duplicates
  * are grouped over a window of 3 * (offset + limit) hits, whose passages are all read to
  * compare their texts (dedup.h), their highlights taken from the same analysis; an unknown word gets a did-you-mean (suggest.h).
+ * With --rank abstracts the best IBID_RERANK_DEPTH hits are re-ranked (rerank.h) before the
+ * grouping; the default path does none of it.
  */
 #include "search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -24,6 +27,7 @@
 #include "dedup.h"
 #include "plan.h"
 #include "query.h"
+#include "rerank.h"
 #include "snippet.h"
 #include "status.h"
 #include "suggest.h"
@@ -362,15 +366,12 @@ static void eval_base(ibid_searcher *s, ibid_eval *ev, size_t i)
     }
 }
 
-/* eval_base and the title field. */
-static int eval_init(ibid_searcher *s, ibid_eval *ev, size_t i)
+/* Builds segment i's work titles once.  IBID_OK (titles_failed set when unreadable) or
+   IBID_ENOMEM. */
+static int titles_ready(ibid_searcher *s, size_t i)
 {
-    const ibid_index *ix = s->ixs[i];
-    eval_base(s, ev, i);
-    if (s->o.title_weight <= 0)
-        return IBID_OK;
     if (!s->titles[i] && !s->titles_failed) {
-        int rc = ibid_titles_build(ix, s->an, 0, &s->titles[i]);
+        int rc = ibid_titles_build(s->ixs[i], s->an, 0, &s->titles[i]);
         if (rc == IBID_ENOMEM)
             return rc;
         if (rc < 0) {
@@ -378,6 +379,18 @@ static int eval_init(ibid_searcher *s, ibid_eval *ev, size_t i)
             ibid_diagf(s->diag, NULL, 0, "titles unreadable (%s): no title bonus", ibid_strerror(rc));
         }
     }
+    return IBID_OK;
+}
+
+/* eval_base and the title field. */
+static int eval_init(ibid_searcher *s, ibid_eval *ev, size_t i)
+{
+    eval_base(s, ev, i);
+    if (s->o.title_weight <= 0)
+        return IBID_OK;
+    int rc = titles_ready(s, i);
+    if (rc < 0)
+        return rc;
     ev->titles = s->titles_failed ? NULL : s->titles[i];
     ev->title_weight = s->o.title_weight;
     return IBID_OK;
@@ -417,6 +430,33 @@ int ibid_search_topk(ibid_searcher *s, const char *text, size_t len, int exhaust
     rc = topk_of(s, &q, exhaustive, top);
     ibid_query_free(&q);
     return rc;
+}
+
+/* --rank abstracts: re-ranks top's best hits (rerank.h) with every segment's work titles;
+   feat as ibid_rerank fills it. */
+static int rerank_top(ibid_searcher *s, const char *text, size_t len, ibid_topk *top, ibid_rerank_feat *feat)
+{
+    for (size_t i = 0; i < s->nseg; i++) {
+        int rc = titles_ready(s, i);
+        if (rc < 0)
+            return rc;
+    }
+    return ibid_rerank(s->r, s->an, s->titles_failed ? NULL : s->titles, text, len, top->v, top->n, feat);
+}
+
+/* --explain with --rank abstracts: the features and the combined score as one line of x (its
+   label in a; idf: the matched words' idf, tf: how many words matched). */
+static int explain_rerank(ibid_arena *a, const ibid_rerank_feat *f, ibid_explain_list *x)
+{
+    char line[320];
+    snprintf(line, sizeof line,
+             "rank abstracts: bm25 %.4f + %g dph %.4f + %g midf %.4f - %g ln(len+1) %.4f + %g prox %.4f + %g titleb %.4f",
+             f->bm25, IBID_RERANK_W_DPH, f->dph, IBID_RERANK_W_MIDF, f->midf, -IBID_RERANK_W_LOGLEN, f->loglen,
+             IBID_RERANK_W_PROX, f->prox, IBID_RERANK_W_TITLEB, f->titleb);
+    char *label = ibid_arena_strndup(a, line, strlen(line));
+    if (!label)
+        return IBID_ENOMEM;
+    return ibid_explain_push(x, label, f->midf, f->matched, f->len, f->score);
 }
 
 static int count_of(ibid_searcher *s, const ibid_query *q, uint64_t *n)
@@ -707,10 +747,26 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
     ibid_hit *shown_hits = NULL;
     ibid_out_dup *dups = NULL;
     ibid_arena clean = {0}; /* cleaned copies of the hits' strings (all kept until the end) */
-    if ((rc = ibid_topk_init(&top, want_one ? 1 : kwin)) < 0)
+    int rerank = s->o.rank == IBID_RANK_ABSTRACTS && !want_one;
+    ibid_rerank_feat *feat = NULL; /* --rank abstracts: the features of the re-ranked hits */
+    size_t nfeat = 0, kheap = kwin;
+    if (rerank && kheap < IBID_RERANK_DEPTH)
+        kheap = IBID_RERANK_DEPTH < np ? IBID_RERANK_DEPTH : np;
+    if ((rc = ibid_topk_init(&top, want_one ? 1 : kheap)) < 0)
         goto done;
     if ((rc = topk_of(s, &q, s->o.exhaustive, &top)) < 0)
         goto done;
+    if (rerank) {
+        nfeat = top.n < IBID_RERANK_DEPTH ? top.n : IBID_RERANK_DEPTH;
+        if (!(feat = calloc(nfeat ? nfeat : 1, sizeof *feat))) {
+            rc = IBID_ENOMEM;
+            goto done;
+        }
+        if ((rc = rerank_top(s, text, len, &top, feat)) < 0)
+            goto done;
+        if (top.n > kwin)
+            top.n = kwin;
+    }
     if (want_one) {
         *matched = top.n;
         goto done;
@@ -803,6 +859,9 @@ int ibid_search_run(ibid_searcher *s, const char *qid, const char *text, size_t 
         }
         if ((rc = explain_hits(s, &q, exev, exinit, shown_hits, nshown, ex)) < 0)
             goto done;
+        for (size_t i = 0; feat && i < nshown; i++)
+            if (shown[i].top < nfeat && (rc = explain_rerank(&clean, &feat[shown[i].top], &ex[i])) < 0)
+                goto done;
     }
     if (!hl && (rc = ibid_highlighter_new(&q, &hl)) < 0)
         goto done;
@@ -876,6 +935,7 @@ done:
             ibid_eval_free(&exev[i]);
     free(exev);
     free(exinit);
+    free(feat);
     ibid_topk_free(&top);
     ibid_query_free(&q);
     return rc;

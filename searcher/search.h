@@ -39,6 +39,7 @@ typedef struct ibid_search_opts {
     double title_weight; /* bonus of a query word in the work title (titles.h); 0: none */
     const char *synonyms_file; /* for the program (main.c): --synonyms FILE, else NULL */
     int no_synonyms;           /* for the program: --no-synonyms */
+    int rank; /* --rank: IBID_RANK_BM25 (0, the default) or IBID_RANK_ABSTRACTS (rerank.h) */
 } ibid_search_opts;
 
 /* The defaults: limit 10, text, BM25 defaults of bm25.h, title weight IBID_TITLE_WEIGHT,
