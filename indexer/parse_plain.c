@@ -23,6 +23,7 @@
  * One pass over the buffer, no allocation per line: each paragraph is assembled in one reused
  * buffer and copied once into the arena.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "parse.h"
@@ -68,6 +69,8 @@ static int pg_small_print_end(span t)
 
 static int pg_footer(span t)
 {
+    if (t.n == 0 || (t.s[0] != '*' && (t.s[0] | 0x20) != 'e'))
+        return 0; /* most lines: neither "***" nor "End" */
     return pg_marker(t, "END OF") || ieq_prefix(t.s, t.n, "End of the Project Gutenberg") ||
            ieq_prefix(t.s, t.n, "End of Project Gutenberg") || ieq_prefix(t.s, t.n, "End of this Project Gutenberg");
 }
@@ -152,7 +155,11 @@ typedef struct plain {
     int heading;
 } plain;
 
-/* Appends one line to the paragraph text: whitespace collapsed, line-end hyphens joined. */
+/* Appends one line to the paragraph text: whitespace collapsed, line-end hyphens joined.
+   Eight bytes at a time while they hold nothing to change: no white space but single ' '
+   characters, none of them next to another (nearly all of a book's text); else byte by byte.
+   t is trimmed, so a run of white space is always followed by a word: its ' ' is written at
+   its first byte. */
 static void add_line(plain *p, span t)
 {
     if (p->err)
@@ -166,20 +173,37 @@ static void add_line(plain *p, span t)
     }
     if (ibid_buf_reserve(b, t.n))
         goto oom;
-    /* t is trimmed, so the copy is at most t.n bytes; a local cursor, not b->len: a char
-       store may alias b->len, which the compiler would then reload and store every byte */
+    /* the copy is at most t.n bytes, and an 8-byte store only copies 8 bytes read; a local
+       cursor, not b->len: a char store may alias b->len, which the compiler would then
+       reload and store every byte */
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x80 * ones;
     char *o = b->data + b->len;
-    int space = 0;
-    for (const char *s = t.s, *e = t.s + t.n; s < e; s++) {
-        char c = *s;
-        if (ibid_is_space(c)) {
-            space = 1;
-            continue;
+    int space = 0; /* the last byte written is a ' ' of a white space run */
+    const char *s = t.s, *e = t.s + t.n;
+    while (s < e) {
+        if (e - s >= 8) {
+            uint64_t w = ibid_load_le64(s);
+            uint64_t x = w & 0x7f * ones;
+            uint64_t ctl = ~(x + (0x80 - 0x21) * ones) & ~w & highs; /* bytes <= 0x20 */
+            uint64_t y = x ^ 0x20 * ones;
+            uint64_t sp = ~(y + 0x7f * ones) & ~y & ~w & highs; /* bytes == ' ' (exact) */
+            if (!(ctl & ~sp) && !(sp & (sp << 8)) && !(space && (sp & 0x80))) {
+                ibid_store_le64(o, w);
+                o += 8;
+                s += 8;
+                space = (int)(sp >> 63);
+                continue;
+            }
         }
-        if (space)
-            *o++ = ' ';
-        space = 0;
-        *o++ = c;
+        char c = *s++;
+        if (ibid_is_space(c)) {
+            if (!space)
+                *o++ = ' ';
+            space = 1;
+        } else {
+            *o++ = c;
+            space = 0;
+        }
     }
     *o = '\0';
     b->len = (size_t)(o - b->data);

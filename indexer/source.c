@@ -243,33 +243,49 @@ void ibid_sources_free(ibid_source_list *l)
     memset(l, 0, sizeof *l);
 }
 
+/* 1-based line of byte i of s (the newlines before it, plus one): counted only when the
+   first bad byte is found, so that the scan itself needs no line bookkeeping. */
+static long line_of(const unsigned char *s, size_t i)
+{
+    long line = 1;
+    const unsigned char *p = s, *end = s + i;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        line++;
+        p++;
+    }
+    return line;
+}
+
 long ibid_utf8_sanitize(char **bufp, size_t *lenp, long *first_bad_line)
 {
     static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const unsigned char *s = (const unsigned char *)*bufp;
     size_t len = *lenp, i = 0;
-    long line = 1, bad = 0;
+    long bad = 0;
     *first_bad_line = 0;
     /* One pass: nothing is copied until the first bad byte (the common case is clean text);
-       from there out receives the text with each bad sequence replaced. */
+       from there out receives the text with each bad sequence replaced.  Eight bytes at a
+       time while they are ASCII without NUL (any byte order: the test looks at every byte). */
     unsigned char *out = NULL;
     size_t olen = 0, ocap = 0, copied = 0; /* s[copied..i) not yet copied to out */
     while (i < len) {
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            /* a byte >= 0x80 sets its high bit; a zero byte sets the high bit of (w - ones) &
+               ~w at the lowest zero byte (borrows only reach bytes above it) */
+            if (!((w | ((w - ones) & ~w)) & highs)) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c == '\n') {
-            line++;
-            i++;
-            continue;
-        }
         size_t n = 0;
         if (c != 0) {
             if (c < 0x80) {
                 i++;
-                continue; /* other control characters pass; parsers treat them as space */
+                continue; /* control characters pass; parsers treat them as space */
             }
             utf8proc_int32_t cp;
             utf8proc_ssize_t r = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
@@ -285,7 +301,7 @@ long ibid_utf8_sanitize(char **bufp, size_t *lenp, long *first_bad_line)
             n = 1;
         }
         if (!bad)
-            *first_bad_line = line;
+            *first_bad_line = line_of(s, i);
         bad++;
         size_t need = olen + (i - copied) + 3 + (len - i);
         if (need + 1 > ocap) {

@@ -242,6 +242,54 @@ static void every_gutenberg_book_parses(void **state)
     assert_true(titled >= 250);
 }
 
+/* What add_line must give: white space runs (space, tab, CR, FF, VT, NUL) collapsed to one
+   space, every other byte kept; the reference, byte by byte, for the 8-bytes-at-a-time copy. */
+static size_t collapse_ref(const char *in, size_t n, char *out)
+{
+    size_t k = 0;
+    int sp = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = in[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\0') {
+            sp = 1;
+            continue;
+        }
+        if (sp && k)
+            out[k++] = ' ';
+        sp = 0;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return k;
+}
+
+/* One paragraph line of Lady Susan (Lady_Susan:47 "MY DEAR BROTHER,--I can no longer refuse
+   myself the pleasure of") with white space of each kind, single and doubled, and a control byte,
+   moved through every offset, so that each case falls at each place of an 8-byte step. */
+static void whitespace_collapses_at_every_offset(void **state)
+{
+    (void)state;
+    const char *line = "MY DEAR BROTHER,--I can no longer refuse myself the pleasure of";
+    static const char *const ws[] = {"  ", "\t", " \t ", "\r", "\f\v", "\x01", " \xc2\xa0 ", "\xe2\x80\x94"};
+    char text[256], want[256];
+    for (size_t w = 0; w < sizeof ws / sizeof *ws; w++) {
+        for (size_t at = 1; at < strlen(line); at++) {
+            size_t k = 0;
+            memcpy(text, line, at);
+            k = at;
+            memcpy(text + k, ws[w], strlen(ws[w]));
+            k += strlen(ws[w]);
+            strcpy(text + k, line + at);
+            size_t n = strlen(text);
+            collapse_ref(text, n, want);
+            ibid_passage_list l = parse_str(text, "ws.txt");
+            assert_int_equal(l.n, 1);
+            assert_string_equal(l.v[0].text, want);
+            ibid_passages_free(&l);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +299,7 @@ int main(void)
         cmocka_unit_test(line_end_hyphen_is_kept_and_joined),
         cmocka_unit_test(old_etext_header_and_banner_title),
         cmocka_unit_test(whitespace_crlf_and_empty_input),
+        cmocka_unit_test(whitespace_collapses_at_every_offset),
         cmocka_unit_test(ten_megabyte_line),
         cmocka_unit_test(every_gutenberg_book_parses),
     };

@@ -87,6 +87,57 @@ static void sanitize_keeps_valid_text_and_corpus_fffd(void **state)
     free(buf);
 }
 
+/* The sanitizer skips clean ASCII eight bytes at a time and counts lines only at the first
+   bad byte: a bad byte or a NUL at every offset (every alignment of the 8-byte steps, the
+   last bytes of the text included) is replaced, with the right line; valid multi-byte
+   characters at every offset stay. */
+static void sanitize_finds_bad_bytes_at_every_offset(void **state)
+{
+    (void)state;
+    /* 000:5 of the bundled corpus, cut into lines of 11 bytes */
+    const char base[] = "Latin Ameri\nca is one o\nf the polit\nical and ec\nonomic cent\nres of the \n";
+    const size_t blen = sizeof base - 1;
+    static const char *const bads[] = {"\xff", "\x00", "\xc3", "\xe2\x82"};
+    for (size_t b = 0; b < sizeof bads / sizeof *bads; b++) {
+        size_t bl = b == 1 ? 1 : strlen(bads[b]);
+        for (size_t at = 0; at <= blen; at++) {
+            size_t len = blen + bl;
+            char *buf = malloc(len + 1);
+            assert_non_null(buf);
+            memcpy(buf, base, at);
+            memcpy(buf + at, bads[b], bl);
+            memcpy(buf + at + bl, base + at, blen - at + 1);
+            long first;
+            assert_int_equal(ibid_utf8_sanitize(&buf, &len, &first), 1);
+            long line = 1;
+            for (size_t q = 0; q < at; q++)
+                line += base[q] == '\n';
+            assert_int_equal(first, line);
+            assert_int_equal(len, blen + 3);
+            assert_memory_equal(buf, base, at);
+            assert_memory_equal(buf + at, "\xef\xbf\xbd", 3);
+            assert_string_equal(buf + at + 3, base + at);
+            free(buf);
+        }
+    }
+    /* a valid "ü" (001:1911 "University of Camagüey") at every offset: nothing replaced */
+    for (size_t at = 0; at <= blen; at++) {
+        size_t len = blen + 2;
+        char *buf = malloc(len + 1);
+        assert_non_null(buf);
+        memcpy(buf, base, at);
+        memcpy(buf + at, "\xc3\xbc", 2);
+        memcpy(buf + at + 2, base + at, blen - at + 1);
+        char *orig = buf;
+        long first;
+        assert_int_equal(ibid_utf8_sanitize(&buf, &len, &first), 0);
+        assert_int_equal(first, 0);
+        assert_ptr_equal(buf, orig);
+        assert_int_equal(len, blen + 2);
+        free(buf);
+    }
+}
+
 static void read_skips_binary_and_empty_files(void **state)
 {
     (void)state;
@@ -267,6 +318,7 @@ int main(void)
         cmocka_unit_test(path_normalize_gives_one_spelling),
         cmocka_unit_test(sanitize_replaces_invalid_utf8_and_reports_first_line),
         cmocka_unit_test(sanitize_keeps_valid_text_and_corpus_fffd),
+        cmocka_unit_test(sanitize_finds_bad_bytes_at_every_offset),
         cmocka_unit_test_setup_teardown(read_skips_binary_and_empty_files, setup, teardown),
         cmocka_unit_test_setup_teardown(read_reports_invalid_utf8_once_with_line, setup, teardown),
         cmocka_unit_test_setup_teardown(collect_walks_sorted_skips_sidecars_and_hidden, setup, teardown),
