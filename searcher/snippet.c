@@ -24,6 +24,10 @@ struct ibid_highlighter {
     const ibid_analyzer *memo_an;
     int32_t *memo;
     size_t memo_cap;
+    /* the words by their first byte (a match shares it): by_byte[first[c]..first[c + 1]) are
+       the indexes of the words starting with byte c, ascending */
+    size_t first[257];
+    size_t *by_byte;
 };
 
 void ibid_ranges_free(ibid_ranges *r)
@@ -90,9 +94,20 @@ int ibid_highlighter_new(const ibid_query *q, ibid_highlighter **out)
     if (!h)
         return IBID_ENOMEM;
     int rc = collect(h, q ? q->root : NULL, 0);
+    if (rc == IBID_OK && !(h->by_byte = malloc((h->n ? h->n : 1) * sizeof *h->by_byte)))
+        rc = IBID_ENOMEM;
     if (rc < 0) {
         ibid_highlighter_free(h);
         return rc;
+    }
+    for (size_t i = 0; i < h->n; i++) /* counting sort by first byte (words are never empty) */
+        h->first[(unsigned char)h->v[i].s[0] + 1]++;
+    for (size_t c = 0; c < 256; c++)
+        h->first[c + 1] += h->first[c];
+    size_t fill[256] = {0};
+    for (size_t i = 0; i < h->n; i++) {
+        unsigned char c = (unsigned char)h->v[i].s[0];
+        h->by_byte[h->first[c] + fill[c]++] = i;
     }
     *out = h;
     return IBID_OK;
@@ -106,28 +121,41 @@ void ibid_highlighter_free(ibid_highlighter *h)
         free(h->v[i].s);
     free(h->v);
     free(h->memo);
+    free(h->by_byte);
     free(h);
 }
 
+/* 1 when word w matches token t. */
+static int word_matches(const hword *w, const ibid_token *t)
+{
+    switch (w->kind) {
+    case W_STEM: return t->term_len == w->len && memcmp(t->term, w->s, w->len) == 0;
+    case W_FORM: return t->form_len == w->len && memcmp(t->form, w->s, w->len) == 0;
+    default: return t->form_len >= w->len && memcmp(t->form, w->s, w->len) == 0;
+    }
+}
+
+/* The first word (in collection order) that t matches, or -1: only the words starting with
+   the first byte of t's stem (for stems) or of its form (forms, prefixes) can. */
 static int which_word(const ibid_highlighter *h, const ibid_token *t)
 {
-    for (size_t i = 0; i < h->n; i++) {
-        const hword *w = &h->v[i];
-        switch (w->kind) {
-        case W_STEM:
-            if (t->term_len == w->len && memcmp(t->term, w->s, w->len) == 0)
-                return (int)i;
-            break;
-        case W_FORM:
-            if (t->form_len == w->len && memcmp(t->form, w->s, w->len) == 0)
-                return (int)i;
-            break;
-        default:
-            if (t->form_len >= w->len && memcmp(t->form, w->s, w->len) == 0)
-                return (int)i;
+    size_t best = SIZE_MAX;
+    unsigned char ct = (unsigned char)t->term[0], cf = (unsigned char)t->form[0];
+    for (size_t k = h->first[ct]; k < h->first[ct + 1]; k++) {
+        const hword *w = &h->v[h->by_byte[k]];
+        if (w->kind == W_STEM && h->by_byte[k] < best && word_matches(w, t)) {
+            best = h->by_byte[k];
+            break; /* ascending: the first is the least */
         }
     }
-    return -1;
+    for (size_t k = h->first[cf]; k < h->first[cf + 1] && h->by_byte[k] < best; k++) {
+        const hword *w = &h->v[h->by_byte[k]];
+        if (w->kind != W_STEM && word_matches(w, t)) {
+            best = h->by_byte[k];
+            break;
+        }
+    }
+    return best == SIZE_MAX ? -1 : (int)best;
 }
 
 static int cmp_range(const void *a, const void *b)
