@@ -21,6 +21,7 @@
  */
 #include "index_build.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ typedef struct form_map {
 
 struct ibid_builder {
     int level;
+    int threads;            /* opts.threads: >= 2 also encodes the postings on two threads */
     const ibid_diag *diag;
     int failed;
     ibid_analyzer *an;
@@ -98,6 +100,7 @@ ibid_builder *ibid_builder_new(const ibid_build_opts *opts)
     if (!b)
         return NULL;
     b->level = opts && opts->level >= 1 && opts->level <= 12 ? opts->level : 6;
+    b->threads = opts ? opts->threads : 0;
     b->diag = opts ? opts->diag : NULL;
     b->an = ibid_analyzer_new();
     if (!b->an || ibid_store_writer_init(&b->store, b->level, opts && opts->threads >= 2)) {
@@ -575,15 +578,30 @@ static void outbufs_free(outbufs *o)
 }
 
 
-/* Decodes term te's intermediate list into docs/tfs/vals and encodes it into o->postings. */
-static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_t **docs,
-                       uint32_t **tfs, size_t *dcap, uint32_t **vals, size_t *vcap, outbufs *o)
+/* What one thread needs to encode a run of terms: its scratch arrays and encoder. */
+typedef struct enc_scratch {
+    ibid_postenc enc;
+    uint32_t *docs, *tfs, *vals;
+    size_t dcap, vcap;
+} enc_scratch;
+
+static void enc_scratch_free(enc_scratch *x)
 {
-    size_t d1 = *dcap, d2 = *dcap;
-    if (ibid_grow_array((void **)docs, &d1, te->df, 4) || ibid_grow_array((void **)tfs, &d2, te->df, 4) ||
-        ibid_grow_array((void **)vals, vcap, te->cf, 4))
+    ibid_postenc_free(&x->enc);
+    free(x->docs);
+    free(x->tfs);
+    free(x->vals);
+}
+
+/* Decodes term te's intermediate list into the scratch arrays, encodes it onto out, and frees
+   the intermediate list. */
+static int encode_term(const ibid_builder *b, term_ent *te, enc_scratch *x, ibid_buf *out)
+{
+    size_t d1 = x->dcap, d2 = x->dcap;
+    if (ibid_grow_array((void **)&x->docs, &d1, te->df, 4) || ibid_grow_array((void **)&x->tfs, &d2, te->df, 4) ||
+        ibid_grow_array((void **)&x->vals, &x->vcap, te->cf, 4))
         return IBID_ENOMEM;
-    *dcap = d1 < d2 ? d1 : d2;
+    x->dcap = d1 < d2 ? d1 : d2;
     unsigned vbits = ibid_bitpack_width(te->nforms - 1);
     const uint8_t *p = (const uint8_t *)te->post.data, *end = p + te->post.len;
     uint32_t doc = 0;
@@ -593,24 +611,80 @@ static int encode_term(ibid_builder *b, term_ent *te, ibid_postenc *enc, uint32_
         p += ibid_vbyte_get32(p, end, &delta);
         p += ibid_vbyte_get32(p, end, &tf);
         doc = i ? doc + delta : delta;
-        (*docs)[i] = doc;
-        (*tfs)[i] = tf;
+        x->docs[i] = doc;
+        x->tfs[i] = tf;
         for (uint32_t j = 0; j < tf; j++) {
             p += ibid_vbyte_get32(p, end, &v);
-            (*vals)[vi++] = (v >> 8) << vbits | (v & 0xff);
+            x->vals[vi++] = (v >> 8) << vbits | (v & 0xff);
         }
     }
-    return ibid_postings_encode_forms(enc, *docs, *tfs, te->df, *vals, te->nforms, b->lens, &o->postings);
+    int rc = ibid_postings_encode_forms(&x->enc, x->docs, x->tfs, te->df, x->vals, te->nforms, b->lens, out);
+    ibid_buf_free(&te->post);
+    return rc;
+}
+
+/* A run of terms [from, to) in ordinal order (order[r] is the term id of ordinal r), encoded
+   onto out; plen[r] gets each list's length. */
+typedef struct enc_run {
+    ibid_builder *b;
+    const uint32_t *order;
+    size_t from, to;
+    uint64_t *plen;
+    ibid_buf out;
+    enc_scratch x;
+    int rc;
+} enc_run;
+
+static void *encode_run(void *arg)
+{
+    enc_run *j = arg;
+    for (size_t r = j->from; r < j->to && j->rc == IBID_OK; r++) {
+        size_t before = j->out.len;
+        j->rc = encode_term(j->b, &j->b->tents[j->order[r]], &j->x, &j->out);
+        j->plen[r] = j->out.len - before;
+    }
+    return NULL;
+}
+
+/* Encodes every term's list onto o->postings in ordinal order and fills plen[0..nt).  With two
+   threads the terms from the one where half of the intermediate bytes are passed on are encoded
+   on a second thread into a buffer of their own, appended afterwards: the same bytes. */
+static int encode_all(ibid_builder *b, const uint32_t *order, size_t nt, uint64_t *plen, ibid_buf *postings)
+{
+    size_t split = nt;
+    if (b->threads >= 2 && nt >= 2 * IBID_IDX_TERM_BLOCK) {
+        uint64_t total = 0, half = 0;
+        for (size_t r = 0; r < nt; r++)
+            total += b->tents[order[r]].post.len;
+        for (split = 0; split < nt && half < total / 2; split++)
+            half += b->tents[order[split]].post.len;
+    }
+    enc_run a = {.b = b, .order = order, .from = 0, .to = split, .plen = plen, .out = *postings};
+    enc_run z = {.b = b, .order = order, .from = split, .to = nt, .plen = plen};
+    pthread_t th;
+    int threaded = split < nt && pthread_create(&th, NULL, encode_run, &z) == 0;
+    encode_run(&a);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        encode_run(&z); /* no thread (or none needed): the rest here */
+    *postings = a.out;
+    int rc = a.rc ? a.rc : z.rc;
+    if (rc == IBID_OK && z.out.len && ibid_buf_put(postings, z.out.data, z.out.len))
+        rc = IBID_ENOMEM;
+    ibid_buf_free(&z.out);
+    enc_scratch_free(&a.x);
+    enc_scratch_free(&z.x);
+    return rc;
 }
 
 static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
 {
-    uint32_t *order = NULL, *rank = NULL, *docs = NULL, *tfs = NULL, *vals = NULL, *foff = NULL;
-    size_t dcap = 0, vcap = 0;
-    ibid_postenc enc = {0};
+    uint32_t *order = NULL, *rank = NULL, *foff = NULL;
+    uint64_t *plen = NULL;
     int rc = sort_strings(&b->terms, &order, &rank);
     size_t nt = b->terms.n;
-    if (rc == IBID_OK && !(foff = malloc((nt + 1) * sizeof *foff)))
+    if (rc == IBID_OK && (!(foff = malloc((nt + 1) * sizeof *foff)) || !(plen = malloc((nt + 1) * sizeof *plen))))
         rc = IBID_ENOMEM;
     /* FORMLIST: each term's forms by variant, terms in ordinal order */
     if (rc == IBID_OK) {
@@ -630,12 +704,15 @@ static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
         }
         free(fl);
     }
+    if (rc == IBID_OK)
+        rc = encode_all(b, order, nt, plen, &o->postings);
+    /* TERMDICT and TERMIDX from the lists' lengths */
     const char *prev = "";
     size_t prevlen = 0;
+    uint64_t post_off = 0;
     for (size_t r = 0; r < nt && rc == IBID_OK; r++) {
         term_ent *te = &b->tents[order[r]];
         const ibid_strtab_ent *s = &b->terms.ents[order[r]];
-        uint64_t post_off = o->postings.len;
         if (r % IBID_IDX_TERM_BLOCK == 0) {
             uint8_t e[IBID_TERMIDX_ENTRY];
             if (o->termdict.len > UINT32_MAX) {
@@ -650,15 +727,12 @@ static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
                 break;
             }
         }
-        rc = encode_term(b, te, &enc, &docs, &tfs, &dcap, &vals, &vcap, o);
-        if (rc)
-            break;
-        ibid_buf_free(&te->post);
         if (ibid_sec_dict_head(&o->termdict, prev, prevlen, s->s, s->len, r % IBID_IDX_TERM_BLOCK == 0) ||
             ibid_buf_put_vbyte(&o->termdict, te->df) || ibid_buf_put_vbyte(&o->termdict, te->cf - te->df) ||
             ibid_buf_put_vbyte(&o->termdict, te->max_tf) || ibid_buf_put_vbyte(&o->termdict, te->nforms) ||
-            ibid_buf_put_vbyte(&o->termdict, o->postings.len - post_off))
+            ibid_buf_put_vbyte(&o->termdict, plen[r]))
             rc = IBID_ENOMEM;
+        post_off += plen[r];
         prev = s->s;
         prevlen = s->len;
     }
@@ -677,13 +751,10 @@ static int build_terms(ibid_builder *b, outbufs *o, const uint32_t *form_rank)
         for (size_t f = 0; f < b->forms.n; f++)
             b->form_term[f] = rank[b->form_term[f]];
     }
-    ibid_postenc_free(&enc);
     free(order);
     free(rank);
-    free(docs);
-    free(tfs);
-    free(vals);
     free(foff);
+    free(plen);
     return rc;
 }
 
