@@ -21,7 +21,7 @@ enum {
     IBID_IDX_FORM_BLOCK = 32, /* forms per forms-dictionary block */
     IBID_IDX_POST_BLOCK = 128, /* postings per block; also position values per chunk */
     IBID_IDX_PFOR_MIN = 16,   /* a doc block this long is PFor; shorter (a last block): VByte */
-    IBID_IDX_STORE_BLOCK = 16384, /* target uncompressed bytes of a store block */
+    IBID_IDX_STORE_BLOCK = 32768, /* target uncompressed bytes of a store block (docs/index-format.md: why 32 KiB) */
     IBID_IDX_MAX_FORMS = 256, /* variants per term (8 variant bits at most) */
     IBID_IDX_MAX_POS = 1 << 24, /* positions per passage */
     IBID_IDX_MAX_LINE = 1 << 30,

@@ -78,6 +78,10 @@ int ibid_store_cite_put(ibid_buf *out, uint32_t footnote, uint32_t tag)
 
 static int get64(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
+    if (*p < end && **p < 0x80) { /* nearly every value: one byte */
+        *v = *(*p)++;
+        return IBID_OK;
+    }
     size_t k = ibid_vbyte_get64(*p, end, v);
     *p += k;
     return k ? IBID_OK : IBID_ECORRUPT;
@@ -103,9 +107,16 @@ int ibid_store_header_get(const uint8_t **p, const uint8_t *end, ibid_store_pred
                           const ibid_store_ctx *cx, ibid_store_fields *f)
 {
     uint64_t c[6];
-    for (int i = 0; i < 6; i++)
-        if (get64(p, end, &c[i]))
-            return IBID_ECORRUPT;
+    const uint8_t *q = *p;
+    if (end - q >= 6 && (q[0] | q[1] | q[2] | q[3] | q[4] | q[5]) < 0x80) { /* the usual case */
+        for (int i = 0; i < 6; i++)
+            c[i] = q[i];
+        *p = q + 6;
+    } else {
+        for (int i = 0; i < 6; i++)
+            if (get64(p, end, &c[i]))
+                return IBID_ECORRUPT;
+    }
     uint32_t para_pred = paragraph_prediction(pr, cx);
     if (c[0] > 2 * (uint64_t)INT_MAX + 1)
         return IBID_ECORRUPT;

@@ -12,7 +12,7 @@
  *
  * The block cache: each index keeps the last IBID_STORE_CACHE_SLOTS inflated blocks (least
  * recently used out), so that the hits of one answer, their near-duplicate comparisons and their
- * cited footnotes inflate each 16 KiB block once per process instead of once per read (one
+ * cited footnotes inflate each block once per process instead of once per read (one
  * ibid-search process on corpus/: 31 inflations of 16 KiB for 30 reads before).  The cache is
  * created on the first read (an atomic pointer swap: concurrent first readers race harmlessly)
  * and guarded by a mutex held only to look up, insert and release, never while inflating: two
@@ -125,6 +125,7 @@ int ibid_ix_store_parse(const ibid_index *ix, uint32_t first, uint32_t nrec, con
     ibid_store_pred pr;
     ibid_store_pred_reset(&pr);
     const uint8_t *p = data, *end = data + len;
+    uint32_t line = line_of(ix, first); /* of passage pid, then of pid + 1 */
     for (uint32_t i = 0; i < nrec; i++) {
         uint32_t pid = first + i;
         while (pid >= fend) { /* files are contiguous and cover every passage (checked at open) */
@@ -133,10 +134,12 @@ int ibid_ix_store_parse(const ibid_index *ix, uint32_t first, uint32_t nrec, con
             ibid_index_file(ix, fid, &fi);
             fend = (uint64_t)fi.first_passage + fi.passage_count;
         }
-        ibid_store_ctx cx = {line_of(ix, pid), run_id(&wc, pid), run_id(&cc, pid), 0, 0};
+        ibid_store_ctx cx = {line, run_id(&wc, pid), run_id(&cc, pid), 0, 0};
+        if (pid + 1 < ix->npass)
+            line = line_of(ix, pid + 1);
         if (pid + 1 < fend) {
             cx.has_next = 1;
-            cx.next_line = line_of(ix, pid + 1);
+            cx.next_line = line;
         }
         ibid_ix_srec *r = &recs[i];
         if (ibid_store_header_get(&p, end, &pr, &cx, &r->f))
@@ -173,8 +176,7 @@ int ibid_ix_store_parse(const ibid_index *ix, uint32_t first, uint32_t nrec, con
 
 int ibid_ix_srec_valid(const ibid_ix_srec *r)
 {
-    const uint8_t *end = r->text + r->text_len;
-    for (const uint8_t *p = r->strs; p < end;) {
+    for (const uint8_t *p = r->strs; p < r->text;) { /* the id and inline cite texts */
         size_t n = strlen((const char *)p);
         if (!ibid_ix_valid_text(p, n))
             return 0;

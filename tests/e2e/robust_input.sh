@@ -9,7 +9,7 @@
 #     kept), 50 MB without a newline (10 MB in the ASan build), 54 MB of two-letter words on
 #     one line (18 million tokens in one passage: the words past 2^24 are not indexed, with a
 #     warning, and the build goes on), 300 made-up spellings of one stem (past 256 they are not
-#     indexed, with a warning), a file over 2 GiB (sparse), a full disk (a 1 MB tmpfs; skipped when
+#     indexed, with a warning), a file over 2 GiB (sparse), a full disk (a 768 KiB tmpfs; skipped when
 #     mount is not permitted);
 #   queries: 1 MB (through --batch: one argument cannot hold 1 MB), 10,000 words, 10,000 nested
 #     parentheses, 10,000 unmatched ones, invalid UTF-8 in a query.
@@ -193,10 +193,10 @@ rc=$?
 no_crash "invalid UTF-8 in a query" $rc
 expect_eq "invalid UTF-8 in a query: still answered" "$rc" 0
 
-# ---- a full disk: a 1 MB tmpfs holds one index of corpus/ (0.6 MB) but not two ----
+# ---- a full disk: a 768 KiB tmpfs holds one index of corpus/ (0.5 MB) but not two ----
 M="$TMP/mnt"
 mkdir -p "$M"
-if mount -t tmpfs -o size=1m tmpfs "$M" 2>/dev/null; then
+if mount -t tmpfs -o size=768k tmpfs "$M" 2>/dev/null; then
   run 60 "$IDX" -q -o "$M/c.ibid" corpus/
   expect_eq "full disk: first build fits" "$?" 0
   cp "$M/c.ibid" "$TMP/c.before"

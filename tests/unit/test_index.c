@@ -36,6 +36,7 @@
 
 static char tmpdir[256];
 static uint8_t *slurp(const char *path, size_t *len);
+static void spit(const char *path, const uint8_t *d, size_t len);
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
 static uint32_t rnd(void)
@@ -730,6 +731,92 @@ static void test_open_errors(void **state)
     assert_int_equal(ibid_index_open(tmpdir, &ix, err, sizeof err), IBID_EIO); /* a directory */
 }
 
+/* Store records (format 4) code end line, page, paragraph and footnote against predictions
+   (common/store_codec.h): values that defeat every prediction must still read back exactly.
+   Pages and paragraphs jump to INT_MAX and back, footnotes run backwards, lines go down and
+   far apart (the end line predicted from the next passage's line), chapters and works change,
+   empty and NULL ids, empty texts, a text over a whole block, cites inline, resolved and NULL. */
+static void edge_corpus(corpus *c)
+{
+    static const int vals[] = {1, 2, 3, 0, 2147483647, 1, 0, 2147483646, 7, 8, 9, 0, 0, 1000000, 2};
+    enum { NV = sizeof vals / sizeof vals[0] };
+    c->nfiles = 3;
+    c->files = calloc(3, sizeof *c->files);
+    assert_non_null(c->files);
+    static char big[70000];
+    for (size_t k = 0; k + 1 < sizeof big; k++)
+        big[k] = "stone river "[k % 12];
+    big[sizeof big - 1] = '\0';
+    for (size_t f = 0; f < 3; f++) {
+        tfile *tf = &c->files[f];
+        snprintf(tf->path, sizeof tf->path, "edge/%zu.txt", f);
+        tf->size = 10;
+        tf->mtime = 1;
+        ibid_passage_list *l = &tf->list;
+        size_t n = f == 2 ? 1 : 900;
+        for (size_t i = 0; i < n; i++) {
+            ibid_passage p = {0};
+            char text[64];
+            snprintf(text, sizeof text, "passage %zu of stone %zu", i, f);
+            p.text = astr(l, i % 37 == 5 ? "" : i == 400 ? big : text);
+            p.file = astr(l, tf->path);
+            /* lines: mostly 2 apart, sometimes backwards, far ahead, or the largest allowed */
+            p.line = i % 11 == 3 ? (int)(IBID_IDX_MAX_LINE - 1) : i % 13 == 4 ? 1 : (int)(10 + 3 * i);
+            p.end_line = i % 17 == 6 ? 2147483647 : p.line + (int)(i % 3);
+            p.work = astr(l, i < 300 ? "Work A" : "Work B");
+            p.chapter = i % 50 < 10 ? NULL : astr(l, i % 100 < 50 ? "One" : "Two");
+            p.page = vals[i % NV];
+            p.kind = i % 5 == 4 ? IBID_KIND_FOOTNOTE : i % 23 == 22 ? IBID_KIND_BIBLIOGRAPHY : IBID_KIND_PARAGRAPH;
+            if (p.kind == IBID_KIND_FOOTNOTE)
+                p.footnote = vals[(i * 7) % NV] ? vals[(i * 7) % NV] : (int)(n - i);
+            else
+                p.paragraph = vals[(i / 2) % NV];
+            p.id = i % 4 == 0 ? astr(l, "") : i % 4 == 1 ? astr(l, "id-\xc3\xa9") : NULL;
+            if (i % 9 == 0) {
+                ibid_cite *ct = ibid_arena_alloc(&l->arena, 3 * sizeof *ct);
+                assert_non_null(ct);
+                ct[0] = (ibid_cite){2147483647, NULL};
+                ct[1] = (ibid_cite){3, astr(l, "inline \xe2\x80\x94 text")};
+                ct[2] = (ibid_cite){0, astr(l, "")};
+                p.cites = ct;
+                p.ncites = 3;
+            }
+            assert_non_null(ibid_passages_push(l, &p));
+        }
+    }
+}
+
+static void test_store_edge_fields(void **state)
+{
+    (void)state;
+    corpus c = {0};
+    edge_corpus(&c);
+    check_corpus(&c, "edge.ibid");
+    corpus_free(&c);
+}
+
+/* An index of an older format version is refused with a clear reason, not misread: format 3
+   stored records that format 4 would decode as garbage. */
+static void test_old_version(void **state)
+{
+    (void)state;
+    corpus c = {0};
+    synth_corpus(&c, 20, 1);
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/v3.ibid", tmpdir);
+    assert_int_equal(build(&c, path, NULL), IBID_OK);
+    size_t len;
+    uint8_t *d = slurp(path, &len);
+    assert_int_equal(ibid_le32(d + 8), IBID_IDX_VERSION);
+    ibid_st32(d + 8, 3);
+    spit(path, d, len);
+    ibid_index *ix;
+    assert_int_equal(ibid_index_open(path, &ix, err, sizeof err), IBID_ECORRUPT);
+    assert_non_null(strstr(err, "version 3"));
+    free(d);
+    corpus_free(&c);
+}
+
 /* ---- robustness --------------------------------------------------------------------------- */
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -1129,6 +1216,7 @@ int main(void)
         cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_open_errors),  cmocka_unit_test(test_corruption),
         cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_store_cache),
+        cmocka_unit_test(test_store_edge_fields), cmocka_unit_test(test_old_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
