@@ -58,8 +58,10 @@ static const char usage[] =
     "      --no-wait        when another ibid-index is updating INDEX, exit 2 at once\n"
     "                       instead of waiting for it\n"
     "      --level N        compression level of the passage store, 1-12 (default 6)\n"
-    "      --threads N      1 (default) or 2: compress the passage store on a second thread\n"
-    "                       while the first parses and inverts (the same index either way)\n"
+    "      --threads N      1 or 2 (default: 2 on a machine with two or more processors):\n"
+    "                       compress the passage store on a second thread while the first\n"
+    "                       parses and inverts, and encode the postings on both at the end\n"
+    "                       (the same index either way)\n"
     "  -q, --quiet          no progress and no summary line (warnings still go to stderr)\n"
     "  -h, --help           this help\n"
     "      --version        print the version\n"
@@ -273,7 +275,8 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0}};
     const char *output = NULL;
-    int print = 0, check = 0, quiet = 0, level = 0, threads = 1, full = 0, optimize = 0, no_wait = 0, c;
+    int print = 0, check = 0, quiet = 0, level = 0, full = 0, optimize = 0, no_wait = 0, c;
+    int threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     long memory_mb = 1024;
     char **removes = calloc((size_t)argc + 1, sizeof *removes);
     size_t nremoves = 0;
