@@ -2,7 +2,7 @@
 # eval_scifact.sh: relevance of ibid, SQLite FTS5 and Xapian on ../shared/eval/scifact/.
 #
 #   bench/eval_scifact.sh [-e ENGINES] [-s SPLITS] [-o OUTDIR] [-p PASSAGES.jsonl] [-k K]
-#                         [BUILD_DIR [IBID_SEARCH_OPTION...]]
+#                         [-r PROFILE] [BUILD_DIR [IBID_SEARCH_OPTION...]]
 #
 # BUILD_DIR holds ibid-index and ibid-search (default: build).  Every argument after it goes to
 # ibid-search, so BM25 can be tuned on the train split, for example:
@@ -17,6 +17,8 @@
 # or the passages of -p FILE when given.  Each engine returns its top K per query; the figures
 # are computed by bench/releval.py as trec_eval does (-c: all queries of the qrels count).
 # -k K: hits per query (default 1000; 100 is enough for these three figures, and faster).
+# -r PROFILE: ibid's ranking profile (`--rank PROFILE`: bm25, the default, or abstracts; see
+# docs/search-quality.md section 3, "The abstracts profile").
 # The peers are built from bench/ into $PEER_BUILD (default build-bench) when missing.
 # Prints a markdown table: engine, split, nDCG@10, Recall@100, MRR@10, queries.
 set -euo pipefail
@@ -30,17 +32,19 @@ OUT="$ROOT/bench/out/scifact"
 PASSAGES=""
 PEER_BUILD="${PEER_BUILD:-$ROOT/build-bench}"
 K=1000
+PROFILE=""
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "eval_scifact: $*" >&2; exit 2; }
 
-while getopts "e:s:o:p:k:h" opt; do
+while getopts "e:s:o:p:k:r:h" opt; do
   case "$opt" in
     e) ENGINES="$OPTARG" ;;
     s) SPLITS="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
     k) K="$OPTARG" ;;
     p) PASSAGES="$OPTARG" ;;
+    r) PROFILE="$OPTARG" ;;
     *) usage ;;
   esac
 done
@@ -48,6 +52,7 @@ shift $((OPTIND - 1))
 BUILD="${1:-build}"
 [ $# -gt 0 ] && shift
 IBID_OPTS=("$@")
+[ -z "$PROFILE" ] || IBID_OPTS=(--rank "$PROFILE" "${IBID_OPTS[@]}")
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 
 has() { case ",$1," in *",$2,"*) return 0 ;; *) return 1 ;; esac; }
