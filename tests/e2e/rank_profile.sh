@@ -3,7 +3,8 @@
 # byte for byte (every format, batch, grouped and --all); `--rank abstracts` re-orders the
 # best 100 (the same passages, the score the printed combination of --explain), and moves the
 # passage with every query word adjacent, 000:1334 "Minsk Tractor Plant is ready to intensify
-# co-operation", from rank 4 to rank 1; `--rank x` exits 2 with one line on stderr.
+# co-operation", from rank 4 to rank 1; an index of two segments answers as one full build;
+# `--rank x` exits 2 with one line on stderr.
 source "$(dirname "$0")/lib.bash"
 command -v jq >/dev/null || { echo "jq not installed: skipped"; exit 0; }
 
@@ -57,6 +58,20 @@ check "--explain: the combination of the printed features" \
      ($f | length == 9) and ((.score - ($f[0] + $f[1] + 0.2 * $f[3] - 2 * $f[4] + 0.2 * $f[6] + 0.2 * $f[8])) | fabs) < 1e-3)' "$TMP/ex"
 "${S[@]}" --explain -n 1 --rank abstracts "$Q" >"$TMP/ext"
 check "--explain text: the line" grep -q '^   explain: [0-9.]* = rank abstracts: bm25 [0-9.]* + 1 dph ' "$TMP/ext"
+
+# --- several segments (issue 7) answer as one full build of the same texts ----------------------
+mkdir -p "$TMP/src"
+cp corpus/000_* corpus/001_* corpus/002_* "$TMP/src/"
+"$IDX" -q -o "$TMP/steps.ibid" "$TMP/src" || fail "segments: step 1"
+cp corpus/*.txt "$TMP/src/"
+"$IDX" -q -o "$TMP/steps.ibid" "$TMP/src" || fail "segments: step 2"
+check "segments: two of them" sh -c "'$IDX' --check '$TMP/steps.ibid' | grep -q '2 segments'"
+"$IDX" -q --full -o "$TMP/full.ibid" "$TMP/src" || fail "segments: full build"
+"$SRCH" -i "$TMP/steps.ibid" --batch --no-suggest --format trec --all -n 120 --rank abstracts <"$TMP/queries" >"$TMP/seg"
+"$SRCH" -i "$TMP/full.ibid" --batch --no-suggest --format trec --all -n 120 --rank abstracts <"$TMP/queries" >"$TMP/full"
+check "segments: abstracts answers = the full build's" cmp -s "$TMP/seg" "$TMP/full"
+check "segments: abstracts reorders there too" test "$(cut -d' ' -f3 "$TMP/full")" != \
+  "$("$SRCH" -i "$TMP/full.ibid" --batch --no-suggest --format trec --all -n 120 <"$TMP/queries" | cut -d' ' -f3)"
 
 # --- errors and help ------------------------------------------------------------------------------
 "${S[@]}" --rank x "$Q" >"$TMP/out" 2>"$TMP/err"
