@@ -195,10 +195,30 @@ static int check_tables(ibid_index *ix, char *err, size_t errlen)
         ibid_le32(m + IBID_META_FORM_BLOCK) != IBID_IDX_FORM_BLOCK ||
         ibid_le32(m + IBID_META_POST_BLOCK) != IBID_IDX_POST_BLOCK)
         return ibid_ix_corrupt(err, errlen, "unsupported block sizes in META");
-    if (ix->lens_width != 2 && ix->lens_width != 4)
+    if (ix->lens_width != 1)
         return ibid_ix_corrupt(err, errlen, "bad passage length width");
-    if (ix->sec[IBID_SEC_LENS].len != (uint64_t)ix->npass * ix->lens_width)
+    const ibid_sec *ls = &ix->sec[IBID_SEC_LENS];
+    if (ls->len < ix->npass || (ls->len - ix->npass) % 8 || (ls->len - ix->npass) / 8 > ix->npass)
         return ibid_ix_corrupt(err, errlen, "LENS size does not match the passage count");
+    ix->lens_long = ls->p + ix->npass;
+    ix->nlens_long = (uint32_t)((ls->len - ix->npass) / 8);
+    for (uint32_t i = 0; i < ix->nlens_long; i++) { /* a few thousand on Gutenberg */
+        uint32_t pid = ibid_le32(ix->lens_long + 8 * (size_t)i), len = ibid_le32(ix->lens_long + 8 * (size_t)i + 4);
+        if (pid >= ix->npass || len < IBID_LENS_LONG ||
+            (i > 0 && pid <= ibid_le32(ix->lens_long + 8 * (size_t)(i - 1))))
+            return ibid_ix_corrupt(err, errlen, "LENS: bad long length %u", i);
+    }
+    if (ix->nlens_long) {
+        size_t ng = ((size_t)ix->npass >> 6) + 2;
+        if (!(ix->lens_blk = malloc(ng * sizeof *ix->lens_blk)))
+            return IBID_ENOMEM;
+        uint32_t i = 0;
+        for (size_t k = 0; k < ng; k++) {
+            while (i < ix->nlens_long && ibid_le32(ix->lens_long + 8 * (size_t)i) < ((uint64_t)k << 6))
+                i++;
+            ix->lens_blk[k] = i;
+        }
+    }
     if (ix->line_bits > 30 ||
         ix->sec[IBID_SEC_PMETA].len != ibid_bitpack_bytes(ix->npass, 2 + ix->line_bits))
         return ibid_ix_corrupt(err, errlen, "PMETA size does not match the passage count");
@@ -365,6 +385,7 @@ void ibid_index_close(ibid_index *ix)
     if (!ix)
         return;
     ibid_ix_store_cache_free(ix);
+    free(ix->lens_blk);
     if (ix->map)
         munmap(ix->map, ix->size);
     free(ix);
@@ -375,6 +396,17 @@ int ibid_index_verify(const ibid_index *ix, char *err, size_t errlen)
     for (uint32_t id = 1; id <= IBID_SEC_COUNT; id++)
         if (crc_of(ix->sec[id].p, ix->sec[id].len) != ix->sec[id].crc)
             return ibid_ix_corrupt(err, errlen, "checksum mismatch in section %u", id);
+    /* every 255 byte of LENS has its long length, and none is left over; the lengths add up */
+    uint32_t nlong = 0;
+    uint64_t tokens = 0;
+    for (uint32_t pid = 0; pid < ix->npass; pid++) {
+        if (ix->sec[IBID_SEC_LENS].p[pid] == IBID_LENS_LONG &&
+            (nlong >= ix->nlens_long || ibid_le32(ix->lens_long + 8 * (size_t)nlong++) != pid))
+            return ibid_ix_corrupt(err, errlen, "LENS: passage %u has no long length", pid);
+        tokens += ibid_ix_len(ix, pid);
+    }
+    if (nlong != ix->nlens_long || tokens != ix->tokens)
+        return ibid_ix_corrupt(err, errlen, "LENS: the lengths do not add up to META");
     int rc = ibid_ix_verify_dict(ix, err, errlen);
     if (rc == IBID_OK)
         rc = ibid_ix_verify_store(ix, err, errlen);
@@ -395,8 +427,7 @@ uint32_t ibid_index_passage_len(const ibid_index *ix, uint32_t pid)
 {
     if (pid >= ix->npass)
         return 0;
-    const uint8_t *p = ix->sec[IBID_SEC_LENS].p;
-    return ix->lens_width == 2 ? ibid_le16(p + 2 * (size_t)pid) : ibid_le32(p + 4 * (size_t)pid);
+    return ibid_ix_len(ix, pid);
 }
 
 /* The id of the last run whose first passage is <= pid (runs are checked at open); *next (may

@@ -25,7 +25,8 @@ enum {
     IBID_IDX_MAX_FORMS = 256, /* variants per term (8 variant bits at most) */
     IBID_IDX_MAX_POS = 1 << 24, /* positions per passage */
     IBID_IDX_MAX_LINE = 1 << 30,
-    IBID_IDX_MAX_PASSAGE_BYTES = 1 << 30
+    IBID_IDX_MAX_PASSAGE_BYTES = 1 << 30,
+    IBID_LENS_LONG = 255 /* a LENS byte: the length is in the long lengths after the bytes */
 };
 
 /* Section ids (the section table may list them in any order; each exactly once). */
@@ -62,7 +63,7 @@ enum {
     IBID_META_OCCURRENCES = 40, /* u64: sum of cf (positions stored) */
     IBID_META_TEXT_BYTES = 48, /* u64 */
     IBID_META_STORE_BLOCKS = 56, /* u32 */
-    IBID_META_LENS_WIDTH = 60,   /* u32: 2 or 4 */
+    IBID_META_LENS_WIDTH = 60,   /* u32: 1 (format 4: a byte, 255 = see the long lengths) */
     IBID_META_LINE_BITS = 64,    /* u32: PMETA record = 2 + line_bits bits */
     IBID_META_MIN_LEN = 68,      /* u32 */
     IBID_META_MAX_LEN = 72,      /* u32 */

@@ -30,6 +30,10 @@ struct ibid_index {
     uint32_t ntblocks, nfblocks, nformlist;
     uint64_t tokens, postings, occurrences, text_bytes;
     unsigned lens_width, line_bits;
+    const uint8_t *lens_long; /* LENS after its npass bytes: nlens_long (u32 pid, u32 length) */
+    uint32_t nlens_long;
+    uint32_t *lens_blk;       /* malloc'd at open when nlens_long > 0: entry k is the index of
+                                 the first long length with pid >= 64 k (npass / 64 + 2 entries) */
     unsigned formlist_bits; /* FORMLIST's width: ibid_bitpack_width(nforms - 1), 0 for <= 1 form */
     uint32_t min_len, max_len;
     const uint8_t *works_str, *chaps_str, *files_str; /* string areas */
@@ -38,6 +42,20 @@ struct ibid_index {
        swap), freed by ibid_index_close through ibid_ix_store_cache_free */
     _Atomic(struct ibid_store_cache *) store_cache;
 };
+
+/* Passage pid's length (pid < npass): its LENS byte, or for 255 its entry among the long
+   lengths of its group of 64 passages (255 when a corrupt file has none: ibid_index_verify
+   reports it). */
+static inline uint32_t ibid_ix_len(const ibid_index *ix, uint32_t pid)
+{
+    uint32_t v = ix->sec[IBID_SEC_LENS].p[pid];
+    if (v < IBID_LENS_LONG || !ix->lens_blk)
+        return v;
+    for (uint32_t i = ix->lens_blk[pid >> 6], e = ix->lens_blk[(pid >> 6) + 1]; i < e; i++)
+        if (ibid_le32(ix->lens_long + 8 * (size_t)i) == pid)
+            return ibid_le32(ix->lens_long + 8 * (size_t)i + 4);
+    return IBID_LENS_LONG;
+}
 
 /* 1 when s[0..len) is valid UTF-8 with no NUL byte (strings handed out must be printable as
    JSON and C strings, even from a forged file). */

@@ -454,13 +454,8 @@ static int decode_upto(ibid_postings *p, uint32_t upto)
 {
     uint32_t from = p->dec_i, cnt = upto + 1 - from;
     uint32_t plen[B]; /* the passages' lengths (docs were checked < N, LENS is N entries) */
-    const uint8_t *lens = p->ix->sec[IBID_SEC_LENS].p;
-    if (p->ix->lens_width == 2)
-        for (uint32_t i = 0; i < cnt; i++)
-            plen[i] = ibid_le16(lens + 2 * (size_t)p->docs[from + i]);
-    else
-        for (uint32_t i = 0; i < cnt; i++)
-            plen[i] = ibid_le32(lens + 4 * (size_t)p->docs[from + i]);
+    for (uint32_t i = 0; i < cnt; i++)
+        plen[i] = ibid_ix_len(p->ix, p->docs[from + i]);
     if (ibid_posblock_next(&p->dec, p->tfs + from, plen, cnt, p->posv + p->dec_at, p->varv + p->dec_at)) {
         p->vals_bad = 1;
         return IBID_ECORRUPT;

@@ -813,7 +813,7 @@ int ibid_builder_write(ibid_builder *b, const char *path, ibid_build_stats *stat
     outbufs o;
     memset(&o, 0, sizeof o);
     uint32_t *forder = NULL, *frank = NULL;
-    unsigned lens_width = 2, line_bits = 0;
+    unsigned lens_width = 1, line_bits = 0;
     uint32_t min_len = 0, max_len = 0;
     int rc = ibid_store_finish(&b->store);
     if (rc == IBID_OK)

@@ -54,19 +54,24 @@ int ibid_sec_lens(const uint32_t *lens, uint32_t n, ibid_buf *out, unsigned *wid
     }
     *min_len = mn;
     *max_len = mx;
-    *width = mx <= UINT16_MAX ? 2 : 4;
-    if (ibid_buf_reserve(out, (size_t)n * *width))
+    *width = 1;
+    size_t nlong = 0;
+    for (uint32_t i = 0; i < n; i++)
+        nlong += lens[i] >= IBID_LENS_LONG;
+    if (ibid_buf_reserve(out, (size_t)n + 8 * nlong))
         return IBID_ENOMEM;
-    uint8_t *o = (uint8_t *)out->data;
+    uint8_t *o = (uint8_t *)out->data, *x = o + n;
     for (uint32_t i = 0; i < n; i++) {
-        if (*width == 2) {
-            o[2 * (size_t)i] = (uint8_t)lens[i];
-            o[2 * (size_t)i + 1] = (uint8_t)(lens[i] >> 8);
+        if (lens[i] < IBID_LENS_LONG) {
+            o[i] = (uint8_t)lens[i];
         } else {
-            ibid_st32(o + 4 * (size_t)i, lens[i]);
+            o[i] = IBID_LENS_LONG;
+            ibid_st32(x, i);
+            ibid_st32(x + 4, lens[i]);
+            x += 8;
         }
     }
-    out->len = (size_t)n * *width;
+    out->len = (size_t)n + 8 * nlong;
     return IBID_OK;
 }
 

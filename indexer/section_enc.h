@@ -23,9 +23,10 @@ int ibid_grow_array(void **arr, size_t *cap, size_t need, size_t elem);
    order.  IBID_OK, IBID_ENOMEM or IBID_ELIMIT (strings past 4 GiB). */
 int ibid_sec_string_table(const ibid_strtab *t, ibid_buf *out);
 
-/* LENS: the n passage lengths, 2 bytes each when all fit, else 4 (*width); *min_len and
-   *max_len get their extremes (0 when n is 0).  Appends to the empty out.  IBID_OK or
-   IBID_ENOMEM. */
+/* LENS (format 4): one byte per passage, its length, or IBID_LENS_LONG (255) for a length of
+   255 or more, whose (u32 pid, u32 length) then follows the n bytes, in pid order.  *width is
+   1 (META's LENS width field); *min_len and *max_len get the extremes (0 when n is 0).  Appends
+   to the empty out.  IBID_OK or IBID_ENOMEM. */
 int ibid_sec_lens(const uint32_t *lens, uint32_t n, ibid_buf *out, unsigned *width, uint32_t *min_len,
                   uint32_t *max_len);
 

@@ -409,7 +409,7 @@ static int small_sections(pstate *s, const live_file *files, size_t nfiles, uint
 {
     merge_ctx *m = s->m;
     ibid_buf meta = {0}, fsec = {0}, works = {0}, chaps = {0}, lens = {0}, pmeta = {0};
-    unsigned width = 2, line_bits = 0;
+    unsigned width = 1, line_bits = 0;
     uint32_t mn = 0, mx = 0;
     int rc = passage_sections(s, &lens, &pmeta, &width, &line_bits, &mn, &mx);
     if (rc == IBID_OK)

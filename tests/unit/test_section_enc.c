@@ -1,7 +1,7 @@
 /*
  * test_section_enc.c - the small sections both segment writers share (indexer/section_enc.h):
  * the dictionary entry head (front coding with a one-byte head), the forms dictionary's term
- * ordinals as deltas, and the bit-packed FORMLIST.  The bytes are checked against
+ * ordinals as deltas, the bit-packed FORMLIST, and LENS's bytes with the long lengths apart.  The bytes are checked against
  * docs/index-format.md; the reader's side of the same bytes is covered by test_index.c and
  * `ibid-index --check`.
  *
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bitpack.h"
+#include "index_format.h"
 #include "section_enc.h"
 #include "status.h"
 #include "vbyte.h"
@@ -111,9 +112,33 @@ static void test_formlist(void **state)
     ibid_buf_free(&d);
 }
 
+static void test_lens(void **state)
+{
+    (void)state;
+    ibid_buf d = {0};
+    /* lengths around the one-byte limit: 254 fits, 255 and more go to the long lengths */
+    const uint32_t lens[6] = {46, 254, 255, 0, 70000, 1};
+    unsigned width;
+    uint32_t mn, mx;
+    assert_int_equal(ibid_sec_lens(lens, 6, &d, &width, &mn, &mx), IBID_OK);
+    assert_int_equal(width, 1);
+    assert_int_equal(mn, 0);
+    assert_int_equal(mx, 70000);
+    assert_int_equal(d.len, 6 + 2 * 8);
+    const uint8_t *b = (const uint8_t *)d.data;
+    static const uint8_t bytes[6] = {46, 254, 255, 0, 255, 1};
+    assert_memory_equal(b, bytes, 6);
+    assert_int_equal(ibid_le32(b + 6), 2);
+    assert_int_equal(ibid_le32(b + 10), 255);
+    assert_int_equal(ibid_le32(b + 14), 4);
+    assert_int_equal(ibid_le32(b + 18), 70000);
+    ibid_buf_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lens),
         cmocka_unit_test(test_dict_head),
         cmocka_unit_test(test_form_tail),
         cmocka_unit_test(test_formlist),
