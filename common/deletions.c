@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include "atomic_file.h"
 #include "buf.h"
+#include "crc32.h"
 #include "index_format.h"
 #include "status.h"
 
@@ -190,7 +190,7 @@ int ibid_deletions_read(const char *path, uint32_t passages, uint32_t terms, ibi
     else if (got != body || extra)
         rc = del_corrupt(err, errlen, path, "deletion file of the wrong length");
     else {
-        uLong c = crc32(crc32(0L, h, sizeof h), b, (uInt)(body - 4));
+        uint32_t c = ibid_crc32(ibid_crc32(0, h, sizeof h), b, body - 4);
         if (c != ibid_le32(b + body - 4))
             rc = del_corrupt(err, errlen, path, "deletion file checksum mismatch");
     }
@@ -240,7 +240,7 @@ int ibid_deletions_write(const char *path, const ibid_deletions *d)
     for (uint32_t i = 0; i < d->nterms && !oom; i++)
         oom = ibid_buf_put_u32(&b, d->terms[i].ordinal) || ibid_buf_put_u32(&b, d->terms[i].df);
     if (!oom)
-        oom = ibid_buf_put_u32(&b, (uint32_t)crc32(0L, (const Bytef *)b.data, (uInt)b.len));
+        oom = ibid_buf_put_u32(&b, ibid_crc32(0, b.data, b.len));
     int rc = oom ? IBID_ENOMEM : ibid_atomic_write(path, b.data, b.len);
     ibid_buf_free(&b);
     return rc;

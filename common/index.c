@@ -32,9 +32,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utf8proc.h>
-#include <zlib.h>
 
 #include "bitpack.h"
+#include "crc32.h"
 #include "status.h"
 
 int ibid_ix_corrupt(char *err, size_t errlen, const char *fmt, ...)
@@ -80,14 +80,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *a, co
 
 static uint32_t crc_of(const uint8_t *p, uint64_t len)
 {
-    uLong c = crc32(0L, Z_NULL, 0);
-    while (len) {
-        uInt chunk = len > (1u << 30) ? (1u << 30) : (uInt)len;
-        c = crc32(c, p, chunk);
-        p += chunk;
-        len -= chunk;
-    }
-    return (uint32_t)c;
+    return ibid_crc32(0, p, (size_t)len); /* sections lie in the mapping: len fits size_t */
 }
 
 static int check_header(ibid_index *ix, char *err, size_t errlen)

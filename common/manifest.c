@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "atomic_file.h"
+#include "crc32.h"
 #include "index_format.h"
 #include "status.h"
 
@@ -141,7 +141,7 @@ int ibid_manifest_read(const char *path, ibid_manifest *m, char *err, size_t err
         }
         crc = crc << 4 | (uint64_t)d;
     }
-    if (crc != crc32(0L, (const Bytef *)buf, (uInt)body))
+    if (crc != ibid_crc32(0, buf, body))
         rc = corrupt(err, errlen, "checksum mismatch");
 done:
     free(buf);
@@ -161,7 +161,7 @@ int ibid_manifest_write(const char *path, const ibid_manifest *m)
                              s->delgen);
     }
     if (rc == IBID_OK) {
-        uLong c = crc32(0L, (const Bytef *)b.data, (uInt)b.len);
+        uint32_t c = ibid_crc32(0, b.data, b.len);
         rc = ibid_buf_printf(&b, "end %08lx\n", (unsigned long)c);
     }
     if (rc == IBID_OK)

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "crc32.h"
 #include "index_format.h"
 #include "status.h"
 
@@ -46,15 +46,7 @@ int ibid_index_write_all(int fd, const void *data, uint64_t len)
 
 static uint32_t crc_of(const void *data, uint64_t len)
 {
-    uLong c = crc32(0L, Z_NULL, 0);
-    const Bytef *p = data;
-    while (len) {
-        uInt chunk = len > (1u << 30) ? (1u << 30) : (uInt)len;
-        c = crc32(c, p, chunk);
-        p += chunk;
-        len -= chunk;
-    }
-    return (uint32_t)c;
+    return ibid_crc32(0, data, (size_t)len); /* in memory: len fits size_t */
 }
 
 /* Splits path into its directory ("." when none) and builds the temporary name. */
@@ -227,7 +219,7 @@ struct ibid_index_stream {
     size_t hlen, nsec, done;
     uint64_t pos;        /* bytes written or buffered so far */
     int open_sec;        /* a section is being appended to */
-    uLong crc;           /* of the open section */
+    uint32_t crc;        /* of the open section */
     uint64_t sec_off;
     uint32_t sec_id;
     uint8_t *buf;
@@ -310,7 +302,7 @@ int ibid_index_stream_begin(ibid_index_stream *s, uint32_t id)
     s->open_sec = 1;
     s->sec_id = id;
     s->sec_off = s->pos;
-    s->crc = crc32(0L, Z_NULL, 0);
+    s->crc = 0;
     return IBID_OK;
 }
 
@@ -322,14 +314,7 @@ int ibid_index_stream_append(ibid_index_stream *s, const void *data, size_t len)
     }
     if (!len)
         return IBID_OK;
-    uint64_t left = len;
-    const Bytef *p = data;
-    while (left) {
-        uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
-        s->crc = crc32(s->crc, p, chunk);
-        p += chunk;
-        left -= chunk;
-    }
+    s->crc = ibid_crc32(s->crc, data, len);
     return stream_put(s, data, len);
 }
 

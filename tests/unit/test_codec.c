@@ -13,9 +13,11 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "bitpack.h"
 #include "bitio.h"
+#include "crc32.h"
 #include "pfor.h"
 #include "posblock.h"
 #include "rice.h"
@@ -458,6 +460,18 @@ static void test_posblock_cases(void **state)
     assert_int_equal(ibid_posblock_decode(buf, buf, tf1, len10, 1, NULL, 1, pos, var), 0);
 }
 
+/* ibid_crc32 (crc32.h) gives zlib's values: the CRC-32 check value, and piecewise == whole. */
+static void test_crc32(void **state)
+{
+    (void)state;
+    assert_int_equal(ibid_crc32(0, "123456789", 9), 0xCBF43926u);
+    assert_int_equal(ibid_crc32(0, "", 0), 0);
+    static const char text[] = "Great Stone Industrial Park"; /* corpus/000_b36bc166d576b6e2.txt:2122 */
+    uint32_t whole = ibid_crc32(0, text, sizeof text - 1);
+    assert_int_equal(ibid_crc32(ibid_crc32(0, text, 5), text + 5, sizeof text - 6), whole);
+    assert_int_equal(whole, (uint32_t)crc32(0L, (const Bytef *)text, (uInt)(sizeof text - 1)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,7 +480,7 @@ int main(void)
         cmocka_unit_test(test_million),       cmocka_unit_test(test_random),
         cmocka_unit_test(test_vbyte_rejects), cmocka_unit_test(test_pfor_exceptions),
         cmocka_unit_test(test_rice_cases),   cmocka_unit_test(test_posblock_round_trips),
-        cmocka_unit_test(test_posblock_cases),
+        cmocka_unit_test(test_posblock_cases),      cmocka_unit_test(test_crc32),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
