@@ -12,7 +12,8 @@
 #include "index.h"
 #include "index_format.h"
 
-/* Inflated store blocks kept per index (store_read.c): 16 x 16 KiB. */
+/* Inflated store blocks kept per index (store_read.c): 16 blocks of up to 32 KiB of records
+   (IBID_IDX_STORE_BLOCK; a single long passage makes a larger one). */
 #define IBID_STORE_CACHE_SLOTS 16
 struct ibid_store_cache;
 

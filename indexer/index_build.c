@@ -87,7 +87,6 @@ struct ibid_builder {
     char *last_path;
     /* store */
     ibid_store_writer store;
-    ibid_buf rec;
     uint64_t tokens, text_bytes, postings, occurrences;
     uint32_t max_line;
     uint64_t segment_id;   /* META's segment id (ibid_builder_set_segment_id) */
@@ -142,7 +141,6 @@ void ibid_builder_free(ibid_builder *b)
     ibid_buf_free(&b->paths);
     free(b->last_path);
     ibid_store_writer_free(&b->store);
-    ibid_buf_free(&b->rec);
     free(b);
 }
 
@@ -474,7 +472,7 @@ size_t ibid_builder_memory(const ibid_builder *b)
 {
     size_t n = b->post_bytes + b->tcap * sizeof(term_ent) +
                b->fcap * 2 * sizeof(uint32_t) + b->amap_cap * sizeof(form_map) + b->pcap * 9 + b->wruns.cap + b->cruns.cap +
-               b->files.cap + b->paths.cap + b->rec.cap;
+               b->files.cap + b->paths.cap;
     /* the dictionaries: slot array, entries and their strings (about 16 bytes each) */
     const ibid_strtab *t[] = {&b->terms, &b->forms, &b->works, &b->chapters};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
