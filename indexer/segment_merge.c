@@ -165,8 +165,8 @@ static int plan(merge_ctx *m, const ibid_merge_input *in, live_file **files, siz
 
 /* One input's inflated store block, its records located. */
 typedef struct sblock {
-    uint8_t *data;
-    ibid_ix_srec *recs;
+    uint8_t *data;                        /* the inflated block; len is its capacity, reused */
+    ibid_ix_srec *recs;                   /* its located records; cap_recs is their capacity */
     uint32_t b, first, nrec, len, cap_recs;
     int held;
     uint64_t released;                    /* STORE bytes given back (ibid_merge_release) */
@@ -204,6 +204,12 @@ static int inflate_block(pstate *s, const ibid_index *ix, uint32_t b, sblock *sb
         sb->data = p;
         sb->len = ulen;
     }
+    size_t got = 0;
+    if (libdeflate_zlib_decompress(s->dec, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off), sb->data,
+                                   ulen, &got) != LIBDEFLATE_SUCCESS || got != ulen)
+        return IBID_ECORRUPT;
+    /* the record array only once the block inflated to its stated length (a forged STOREIDX
+       cannot make the merge allocate nrec x 64 bytes for nothing) */
     if (nrec > sb->cap_recs || !sb->recs) {
         ibid_ix_srec *r = realloc(sb->recs, (size_t)(nrec ? nrec : 1) * sizeof *r);
         if (!r)
@@ -211,10 +217,7 @@ static int inflate_block(pstate *s, const ibid_index *ix, uint32_t b, sblock *sb
         sb->recs = r;
         sb->cap_recs = nrec;
     }
-    size_t got = 0;
-    if (libdeflate_zlib_decompress(s->dec, ix->sec[IBID_SEC_STORE].p + off, (size_t)(end - off), sb->data,
-                                   ulen, &got) != LIBDEFLATE_SUCCESS || got != ulen ||
-        ibid_ix_store_parse(ix, first, nrec, sb->data, ulen, sb->recs))
+    if (ibid_ix_store_parse(ix, first, nrec, sb->data, ulen, sb->recs))
         return IBID_ECORRUPT;
     sb->b = b;
     sb->first = first;
