@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "le64.h"
+
 #define IBID_IDX_MAGIC "IBIDIDX" /* 8 bytes with its NUL */
 enum {
     IBID_IDX_VERSION = 4, /* 4: slim store records (docs/index-format.md); 3: lone positions in truncated binary */
@@ -83,10 +85,7 @@ static inline uint32_t ibid_le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static inline uint64_t ibid_le64(const uint8_t *p)
-{
-    return (uint64_t)ibid_le32(p) | (uint64_t)ibid_le32(p + 4) << 32;
-}
+static inline uint64_t ibid_le64(const uint8_t *p) { return ibid_le64_load(p); }
 static inline uint16_t ibid_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline void ibid_st32(uint8_t *p, uint32_t v)
 {
@@ -95,10 +94,6 @@ static inline void ibid_st32(uint8_t *p, uint32_t v)
     p[2] = (uint8_t)(v >> 16);
     p[3] = (uint8_t)(v >> 24);
 }
-static inline void ibid_st64(uint8_t *p, uint64_t v)
-{
-    ibid_st32(p, (uint32_t)v);
-    ibid_st32(p + 4, (uint32_t)(v >> 32));
-}
+static inline void ibid_st64(uint8_t *p, uint64_t v) { ibid_le64_store(p, v); }
 
 #endif

@@ -26,6 +26,7 @@
 #include "analyze.h"
 #include "arena.h"
 #include "fold.h"
+#include "le64.h"
 
 typedef struct slot {
     uint64_t k0, k1;  /* the form's bytes 0-7 and 8-15 (little-endian words), zero past its end */
@@ -49,18 +50,8 @@ struct ibid_stem_cache {
    faults, of which the two analyzers' tables took 120); the indexer grows it by doubling. */
 enum { INITIAL_SLOTS = 1u << 9, INLINE_KEY = 16 };
 
-/* Loads of 8 and 4 bytes as little-endian numbers, so that a key word holds its bytes in
-   order from the lowest on every machine. */
-static inline uint64_t load64(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
-}
-
+/* Loads of 4 bytes (and of 8: ibid_le64_load, le64.h) as little-endian numbers, so that a key
+   word holds its bytes in order from the lowest on every machine. */
 static inline uint64_t load32(const char *p)
 {
     uint32_t w;
@@ -82,13 +73,13 @@ static inline uint64_t mix(uint64_t a, uint64_t b)
 static inline void key_of(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 {
     if (n >= 16) {
-        *k0 = load64(s);
-        *k1 = load64(s + 8);
+        *k0 = ibid_le64_load(s);
+        *k1 = ibid_le64_load(s + 8);
     } else if (n > 8) {
-        *k0 = load64(s);
-        *k1 = load64(s + n - 8) >> (8 * (16 - n));
+        *k0 = ibid_le64_load(s);
+        *k1 = ibid_le64_load(s + n - 8) >> (8 * (16 - n));
     } else if (n == 8) {
-        *k0 = load64(s);
+        *k0 = ibid_le64_load(s);
         *k1 = 0;
     } else if (n >= 4) {
         *k0 = load32(s) | (load32(s + n - 4) >> (8 * (8 - n))) << 32;
@@ -108,8 +99,8 @@ static inline void key_of_padded(const char *s, size_t n, uint64_t *k0, uint64_t
 {
     uint64_t m0 = n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
     uint64_t m1 = n >= 16 ? ~(uint64_t)0 : n <= 8 ? 0 : ((uint64_t)1 << (8 * (n - 8))) - 1;
-    *k0 = load64(s) & m0;
-    *k1 = load64(s + 8) & m1;
+    *k0 = ibid_le64_load(s) & m0;
+    *k1 = ibid_le64_load(s + 8) & m1;
 }
 
 /* The hash of a form: its key words and length, then (past 16 bytes) the rest of it. */
@@ -118,8 +109,8 @@ static inline uint64_t hash_of(const char *s, size_t n, uint64_t k0, uint64_t k1
     uint64_t h = mix(k0 ^ (uint64_t)n * 0xa0761d6478bd642fULL, k1 ^ 0xe7037ed1a0b428dbULL);
     if (n > INLINE_KEY) {
         for (size_t i = INLINE_KEY; i + 8 < n; i += 8)
-            h = mix(h ^ load64(s + i), 0xe7037ed1a0b428dbULL);
-        h = mix(h ^ load64(s + n - 8), 0xa0761d6478bd642fULL);
+            h = mix(h ^ ibid_le64_load(s + i), 0xe7037ed1a0b428dbULL);
+        h = mix(h ^ ibid_le64_load(s + n - 8), 0xa0761d6478bd642fULL);
     }
     return h;
 }
@@ -128,9 +119,9 @@ static inline uint64_t hash_of(const char *s, size_t n, uint64_t k0, uint64_t k1
 static inline int same_tail(const char *a, const char *b, size_t n)
 {
     for (size_t i = INLINE_KEY; i + 8 < n; i += 8)
-        if (load64(a + i) != load64(b + i))
+        if (ibid_le64_load(a + i) != ibid_le64_load(b + i))
             return 0;
-    return load64(a + n - 8) == load64(b + n - 8);
+    return ibid_le64_load(a + n - 8) == ibid_le64_load(b + n - 8);
 }
 
 /* A table this large (the indexer's, past 65,536 slots) is aligned to 2 MiB and asks for

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "le64.h"
 
 /* Cleaned bytes kept per piece.  A piece whose cleaned bytes exceed this is "too long" and is
    never indexed: no NFKC folding brings more than 4 * IBID_MAX_TERM bytes under IBID_MAX_TERM
@@ -84,25 +85,6 @@ enum {
     IBID_CC_IGNORE = 9  /* U+00AD U+200C U+200D U+2060 U+FEFF: kept inside a word, else separates */
 };
 extern const unsigned char ibid_scan_class[256];
-
-/* Little-endian loads and stores of 8 bytes: byte 0 is the lowest on every machine. */
-static inline uint64_t ibid_le64_load(const unsigned char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
-}
-
-static inline void ibid_le64_store(char *p, uint64_t w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    memcpy(p, &w, 8);
-}
 
 /* 0x80 in every byte of w that is an ASCII letter (A-Z, a-z), 0 in the others: a byte below
    0x80 is a letter when (b | 0x20) lies in 'a'..'z'; the additions cannot carry across bytes

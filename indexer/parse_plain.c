@@ -182,13 +182,13 @@ static void add_line(plain *p, span t)
     const char *s = t.s, *e = t.s + t.n;
     while (s < e) {
         if (e - s >= 8) {
-            uint64_t w = ibid_load_le64(s);
+            uint64_t w = ibid_le64_load(s);
             uint64_t x = w & 0x7f * ones;
             uint64_t ctl = ~(x + (0x80 - 0x21) * ones) & ~w & highs; /* bytes <= 0x20 */
             uint64_t y = x ^ 0x20 * ones;
             uint64_t sp = ~(y + 0x7f * ones) & ~y & ~w & highs; /* bytes == ' ' (exact) */
             if (!(ctl & ~sp) && !(sp & (sp << 8)) && !(space && (sp & 0x80))) {
-                ibid_store_le64(o, w);
+                ibid_le64_store(o, w);
                 o += 8;
                 s += 8;
                 space = (int)(sp >> 63);

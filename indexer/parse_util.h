@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "le64.h"
 #include "parse.h"
 #include "passage.h"
 
@@ -45,26 +46,6 @@ static inline int ibid_is_lower(int c) { return c >= 'a' && c <= 'z'; }
 static inline int ibid_is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 static inline int ibid_is_alpha(int c) { return ibid_is_lower(c) || ibid_is_upper(c); }
 static inline int ibid_is_alnum(int c) { return ibid_is_alpha(c) || ibid_is_digit(c); }
-
-/* Little-endian 8-byte load and store (byte 0 the lowest on every machine), for the parsers'
-   eight-bytes-at-a-time loops. */
-static inline uint64_t ibid_load_le64(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
-}
-
-static inline void ibid_store_le64(char *p, uint64_t w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    memcpy(p, &w, 8);
-}
 
 /* A view of part of a buffer (nothing owned). */
 typedef struct ibid_span {
