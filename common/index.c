@@ -35,6 +35,7 @@
 
 #include "bitpack.h"
 #include "crc32.h"
+#include "le64.h"
 #include "status.h"
 
 int ibid_ix_corrupt(char *err, size_t errlen, const char *fmt, ...)
@@ -52,8 +53,7 @@ int ibid_ix_valid_text(const uint8_t *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        uint64_t w; /* eight ASCII bytes, none of them NUL, at a time */
-        while (len - i >= 8 && (memcpy(&w, s + i, 8), ((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL) == 0))
+        while (len - i >= 8 && ibid_ascii8_no_nul(s + i)) /* eight ASCII bytes, none NUL */
             i += 8;
         if (i == len)
             break;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "le64.h"
 #include "pdftotext.h"
 #include "status.h"
 
@@ -259,26 +260,19 @@ static long line_of(const unsigned char *s, size_t i)
 long ibid_utf8_sanitize(char **bufp, size_t *lenp, long *first_bad_line)
 {
     static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const unsigned char *s = (const unsigned char *)*bufp;
     size_t len = *lenp, i = 0;
     long bad = 0;
     *first_bad_line = 0;
     /* One pass: nothing is copied until the first bad byte (the common case is clean text);
        from there out receives the text with each bad sequence replaced.  Eight bytes at a
-       time while they are ASCII without NUL (any byte order: the test looks at every byte). */
+       time while they are ASCII without NUL (ibid_ascii8_no_nul, le64.h). */
     unsigned char *out = NULL;
     size_t olen = 0, ocap = 0, copied = 0; /* s[copied..i) not yet copied to out */
     while (i < len) {
-        if (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            /* a byte >= 0x80 sets its high bit; a zero byte sets the high bit of (w - ones) &
-               ~w at the lowest zero byte (borrows only reach bytes above it) */
-            if (!((w | ((w - ones) & ~w)) & highs)) {
-                i += 8;
-                continue;
-            }
+        if (len - i >= 8 && ibid_ascii8_no_nul(s + i)) {
+            i += 8;
+            continue;
         }
         unsigned char c = s[i];
         size_t n = 0;
