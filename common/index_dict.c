@@ -235,7 +235,7 @@ static int form_next(const ibid_index *ix, dict_cur *c, uint32_t *term, uint32_t
     if (next_str(c) || get64(c, &t) || get32(c, variant))
         return IBID_ECORRUPT;
     if (!first) /* zigzag delta from the previous entry's term */
-        t = t & 1 ? (uint64_t)c->term - ((t + 1) >> 1) : (uint64_t)c->term + (t >> 1);
+        t = t & 1 ? (uint64_t)c->term - ((t >> 1) + 1) : (uint64_t)c->term + (t >> 1);
     if (t >= ix->nterms || *variant >= IBID_IDX_MAX_FORMS) /* a negative result wrapped: >= */
         return IBID_ECORRUPT;
     *term = c->term = (uint32_t)t;

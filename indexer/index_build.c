@@ -477,7 +477,7 @@ size_t ibid_builder_memory(const ibid_builder *b)
     const ibid_strtab *t[] = {&b->terms, &b->forms, &b->works, &b->chapters};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         n += t[i]->nslots * sizeof(uint32_t) + t[i]->cap * sizeof(ibid_strtab_ent) + t[i]->n * 16;
-    return n + b->store.out.cap + b->store.idx.cap + b->store.recs.cap + b->store.block.cap;
+    return n + b->store.out.cap + b->store.idx.cap + b->store.hdrs.cap + b->store.recs.cap + b->store.block.cap;
 }
 
 int ibid_builder_add_file_hashed(ibid_builder *b, const char *path, uint64_t size, int64_t mtime,
