@@ -46,6 +46,21 @@ static uint64_t code_value(uint32_t v, uint32_t predicted)
     return v ? 1 + zigzag((int64_t)v - (int64_t)predicted) : 0;
 }
 
+/* The prediction after a header has been coded (written or read): its non-null values and
+   its work and chapter. */
+static void advance(ibid_store_pred *pr, const ibid_store_ctx *cx, const ibid_store_fields *f)
+{
+    if (f->page)
+        pr->page = f->page;
+    if (f->paragraph)
+        pr->paragraph = f->paragraph;
+    if (f->footnote)
+        pr->footnote = f->footnote;
+    pr->work = cx->work;
+    pr->chapter = cx->chapter;
+    pr->any = 1;
+}
+
 int ibid_store_header_put(ibid_buf *out, ibid_store_pred *pr, const ibid_store_ctx *cx,
                           const ibid_store_fields *f)
 {
@@ -59,15 +74,7 @@ int ibid_store_header_put(ibid_buf *out, ibid_store_pred *pr, const ibid_store_c
     rc |= ibid_buf_put_vbyte(out, f->ncites);
     if (rc)
         return IBID_ENOMEM;
-    if (f->page)
-        pr->page = f->page;
-    if (f->paragraph)
-        pr->paragraph = f->paragraph;
-    if (f->footnote)
-        pr->footnote = f->footnote;
-    pr->work = cx->work;
-    pr->chapter = cx->chapter;
-    pr->any = 1;
+    advance(pr, cx, f);
     return IBID_OK;
 }
 
@@ -130,15 +137,7 @@ int ibid_store_header_get(const uint8_t **p, const uint8_t *end, ibid_store_pred
         return IBID_ECORRUPT;
     f->has_id = (int)c[4];
     f->ncites = (uint32_t)c[5];
-    if (f->page)
-        pr->page = f->page;
-    if (f->paragraph)
-        pr->paragraph = f->paragraph;
-    if (f->footnote)
-        pr->footnote = f->footnote;
-    pr->work = cx->work;
-    pr->chapter = cx->chapter;
-    pr->any = 1;
+    advance(pr, cx, f);
     return IBID_OK;
 }
 
