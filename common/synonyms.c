@@ -258,6 +258,28 @@ static int cmp_key(const void *a, const void *b)
     return x->variant < y->variant ? -1 : x->variant > y->variant;
 }
 
+/* The group lists: a counting sort of the surviving variants (text not NULL) by group, in file
+   order.  s->group_first must hold ngroups + 1 zeros and s->order room for s->nvariants.
+   Returns IBID_OK or IBID_ENOMEM. */
+static int group_lists(ibid_synonyms *s, size_t ngroups)
+{
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->variants[v].text)
+            s->group_first[s->variants[v].group + 1]++;
+    for (size_t g = 0; g < ngroups; g++)
+        s->group_first[g + 1] += s->group_first[g];
+    size_t *fill = calloc(ngroups + 1, sizeof *fill);
+    if (!fill)
+        return IBID_ENOMEM;
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->variants[v].text) {
+            size_t g = s->variants[v].group;
+            s->order[s->group_first[g] + fill[g]++] = v;
+        }
+    free(fill);
+    return IBID_OK;
+}
+
 /* Merges groups that share a key, numbers them densely and builds the group lists. */
 static int finish(ibid_synonyms *s)
 {
@@ -302,20 +324,8 @@ static int finish(ibid_synonyms *s)
     s->order = malloc((s->nvariants ? s->nvariants : 1) * sizeof *s->order);
     if (!s->group_first || !s->order)
         return IBID_ENOMEM;
-    for (size_t v = 0; v < s->nvariants; v++)
-        if (s->variants[v].text)
-            s->group_first[s->variants[v].group + 1]++;
-    for (size_t g = 0; g < nfinal; g++)
-        s->group_first[g + 1] += s->group_first[g];
-    size_t *fill = calloc(nfinal + 1, sizeof *fill);
-    if (!fill)
+    if (group_lists(s, nfinal))
         return IBID_ENOMEM;
-    for (size_t v = 0; v < s->nvariants; v++)
-        if (s->variants[v].text) {
-            size_t g = s->variants[v].group;
-            s->order[s->group_first[g] + fill[g]++] = v;
-        }
-    free(fill);
     s->ngroups = nfinal;
     free(s->parent);
     s->parent = NULL;
@@ -604,22 +614,7 @@ static int keys_load(ibid_synonyms *s, ibid_analyzer *a, unsigned char *keys, si
     s->nkeys = nkeys;
     s->ndiags = ndiags;
     s->maxstems = maxstems;
-    /* group lists, as finish() makes them */
-    for (size_t v = 0; v < s->nvariants; v++)
-        if (s->variants[v].text)
-            s->group_first[s->variants[v].group + 1]++;
-    for (size_t g = 0; g < s->ngroups; g++)
-        s->group_first[g + 1] += s->group_first[g];
-    size_t *fill = calloc((size_t)ngroups + 1, sizeof *fill);
-    if (!fill)
-        return IBID_ENOMEM;
-    for (size_t v = 0; v < s->nvariants; v++)
-        if (s->variants[v].text) {
-            size_t g = s->variants[v].group;
-            s->order[s->group_first[g] + fill[g]++] = v;
-        }
-    free(fill);
-    return IBID_OK;
+    return group_lists(s, s->ngroups);
 }
 
 int ibid_synonyms_keys_decode(ibid_analyzer *a, unsigned char *keys, size_t klen, const char *text, size_t len,
