@@ -427,14 +427,7 @@ uint32_t ibid_index_passage_len(const ibid_index *ix, uint32_t pid)
    be NULL) gets the first passage of the run after it, or UINT32_MAX after the last. */
 static uint32_t run_at(const ibid_sec *s, uint32_t nruns, uint32_t pid, uint32_t *next)
 {
-    uint32_t lo = 0, hi = nruns; /* answer in [lo, hi) */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (ibid_le32(s->p + 8 * (size_t)mid) <= pid)
-            lo = mid;
-        else
-            hi = mid;
-    }
+    uint32_t lo = ibid_ix_run_index(s, nruns, pid);
     if (next)
         *next = lo + 1 < nruns ? ibid_le32(s->p + 8 * (size_t)(lo + 1)) : UINT32_MAX;
     return ibid_le32(s->p + 8 * (size_t)lo + 4);

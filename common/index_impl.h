@@ -58,6 +58,21 @@ static inline uint32_t ibid_ix_len(const ibid_index *ix, uint32_t pid)
     return IBID_LENS_LONG;
 }
 
+/* In the WRUNS or CRUNS section s of nruns 8-byte runs (u32 first passage, u32 id):
+   the index of the last run whose first passage is <= pid (the runs are checked at open). */
+static inline uint32_t ibid_ix_run_index(const ibid_sec *s, uint32_t nruns, uint32_t pid)
+{
+    uint32_t lo = 0, hi = nruns; /* answer in [lo, hi) */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ibid_le32(s->p + 8 * (size_t)mid) <= pid)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* 1 when s[0..len) is valid UTF-8 with no NUL byte (strings handed out must be printable as
    JSON and C strings, even from a forged file). */
 int ibid_ix_valid_text(const uint8_t *s, size_t len);
