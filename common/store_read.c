@@ -79,15 +79,7 @@ static void run_seek(run_cur *c, const ibid_sec *s, uint32_t nruns, uint32_t pid
 {
     c->p = s->p;
     c->n = nruns;
-    uint32_t lo = 0, hi = nruns; /* the last run whose first passage is <= pid (checked at open) */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (ibid_le32(s->p + 8 * (size_t)mid) <= pid)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    c->at = lo;
+    c->at = ibid_ix_run_index(s, nruns, pid);
 }
 
 static uint32_t run_id(run_cur *c, uint32_t pid)
