@@ -681,6 +681,60 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int ibid_synonyms_folder_files(size_t n, const char *(*path_at)(const void *ctx, size_t i), const void *ctx,
+                               char ***files, size_t *nfiles)
+{
+    const size_t nl = strlen(IBID_SYNONYMS_FILE);
+    size_t k = 0;
+    char **v = calloc(n ? n : 1, sizeof *v);
+    *files = v;
+    *nfiles = 0;
+    if (!v)
+        return IBID_ENOMEM;
+    for (size_t i = 0; i < n; i++) { /* the folders, with room for the name */
+        const char *p = path_at(ctx, i);
+        if (!p)
+            continue;
+        const char *slash = strrchr(p, '/');
+        size_t dl = slash ? (size_t)(slash - p) + 1 : 0;
+        if (!(v[k] = malloc(dl + nl + 1)))
+            return IBID_ENOMEM;
+        memcpy(v[k], p, dl);
+        v[k++][dl] = '\0';
+        *nfiles = k;
+    }
+    if (k > 1)
+        qsort(v, k, sizeof *v, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (u > 0 && strcmp(v[i], v[u - 1]) == 0) {
+            free(v[i]);
+            continue;
+        }
+        v[u++] = v[i];
+    }
+    *nfiles = u;
+    for (size_t i = 0; i < u; i++)
+        strcat(v[i], IBID_SYNONYMS_FILE);
+    return IBID_OK;
+}
+
+void ibid_synonyms_files_free(char **files, size_t nfiles)
+{
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+}
+
+/* ibid_synonyms_folder_files's path_at over an index's files. */
+static const char *index_file_path(const void *ctx, size_t i)
+{
+    ibid_file_info fi;
+    if (ibid_index_file(ctx, (uint32_t)i, &fi) != IBID_OK)
+        return NULL;
+    return fi.path;
+}
+
 int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const ibid_index *ix,
                             const ibid_diag *diag, ibid_synonyms **out, char **found_path)
 {
@@ -727,43 +781,18 @@ int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const ibid
         }
         goto parse;
     }
-    /* the folders of the indexed files, each once */
-    uint32_t nf = ibid_index_file_count(ix);
-    dirs = calloc(nf ? nf : 1, sizeof *dirs);
-    if (!dirs) {
-        rc = IBID_ENOMEM;
+    /* the ibid-synonyms.txt of the folders of the indexed files, each once */
+    rc = ibid_synonyms_folder_files(ibid_index_file_count(ix), index_file_path, ix, &dirs, &ndirs);
+    if (rc != IBID_OK)
         goto done;
-    }
-    for (uint32_t i = 0; i < nf; i++) {
-        ibid_file_info fi;
-        if (ibid_index_file(ix, i, &fi) != IBID_OK || !fi.path)
-            continue;
-        const char *slash = strrchr(fi.path, '/');
-        size_t dl = slash ? (size_t)(slash - fi.path) + 1 : 0;
-        if (!(dirs[ndirs] = malloc(dl + 1))) {
-            rc = IBID_ENOMEM;
-            goto done;
-        }
-        memcpy(dirs[ndirs], fi.path, dl);
-        dirs[ndirs++][dl] = '\0';
-    }
-    if (ndirs > 1)
-        qsort(dirs, ndirs, sizeof *dirs, cmp_str);
     for (size_t i = 0; i < ndirs; i++) {
-        if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
-            continue;
-        ibid_buf_clear(&path);
-        if (ibid_buf_puts(&path, dirs[i]) < 0 || ibid_buf_puts(&path, IBID_SYNONYMS_FILE) < 0) {
-            rc = IBID_ENOMEM;
-            goto done;
-        }
-        int r = append_file(&b, path.data, diag);
+        int r = append_file(&b, dirs[i], diag);
         if (r < 0) {
             rc = r;
             goto done;
         }
         if (r == 1) {
-            if ((nfound++ && ibid_buf_puts(&names, ", ") < 0) || ibid_buf_puts(&names, path.data) < 0) {
+            if ((nfound++ && ibid_buf_puts(&names, ", ") < 0) || ibid_buf_puts(&names, dirs[i]) < 0) {
                 rc = IBID_ENOMEM;
                 goto done;
             }
@@ -778,9 +807,7 @@ parse:
         }
     }
 done:
-    for (size_t i = 0; i < ndirs; i++)
-        free(dirs[i]);
-    free(dirs);
+    ibid_synonyms_files_free(dirs, ndirs);
     ibid_buf_free(&b);
     ibid_buf_free(&path);
     ibid_buf_free(&names);

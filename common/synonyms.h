@@ -34,6 +34,16 @@ enum {
 
 #define IBID_SYNONYMS_FILE "ibid-synonyms.txt" /* the name the searcher looks for */
 
+/* The synonyms files that n indexed files may have beside them (ibid-index's sidecar and
+   ibid_synonyms_for_index read the same ones, in the same order): path_at(ctx, i) gives file
+   i's path (NULL: skip it; it is used only during that call); each folder (the path up to its
+   last '/', "" for none) is taken once, in byte order of the folders, with IBID_SYNONYMS_FILE
+   appended.  *files gets a malloc'd array of *nfiles malloc'd paths, which the caller frees with
+   ibid_synonyms_files_free (also after an error).  Returns IBID_OK or IBID_ENOMEM. */
+int ibid_synonyms_folder_files(size_t n, const char *(*path_at)(const void *ctx, size_t i), const void *ctx,
+                               char ***files, size_t *nfiles);
+void ibid_synonyms_files_free(char **files, size_t nfiles);
+
 typedef struct ibid_synonyms ibid_synonyms;
 
 /* Parses text[0..len) with analyzer a (used during the call only).  name labels the

@@ -30,11 +30,10 @@
 #include "status.h"
 #include "synonyms.h"
 
-#define SYNONYMS_NAME "ibid-synonyms.txt"
-
-static int cmp_str(const void *a, const void *b)
+/* ibid_synonyms_folder_files's path_at over a source list. */
+static const char *source_path(const void *ctx, size_t i)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return ((const ibid_source_list *)ctx)->v[i].path;
 }
 
 /* Appends the file at path to out; 1 appended, 0 absent, <0 error (reported). */
@@ -110,31 +109,11 @@ int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *
                                 const ibid_diag *diag)
 {
     ibid_buf out = {0}, path = {0};
-    char **dirs = calloc(sources->n ? sources->n : 1, sizeof *dirs);
-    size_t ndirs = 0;
-    int rc = dirs ? IBID_OK : IBID_ENOMEM;
-    for (size_t i = 0; i < sources->n && rc == IBID_OK; i++) {
-        const char *p = sources->v[i].path;
-        const char *slash = strrchr(p, '/');
-        size_t dl = slash ? (size_t)(slash - p) + 1 : 0;
-        if (!(dirs[ndirs] = malloc(dl + 1))) {
-            rc = IBID_ENOMEM;
-            break;
-        }
-        memcpy(dirs[ndirs], p, dl);
-        dirs[ndirs++][dl] = '\0';
-    }
-    if (rc == IBID_OK && ndirs > 1)
-        qsort(dirs, ndirs, sizeof *dirs, cmp_str);
-    for (size_t i = 0; i < ndirs && rc == IBID_OK; i++) {
-        if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
-            continue;
-        ibid_buf_clear(&path);
-        if (ibid_buf_puts(&path, dirs[i]) < 0 || ibid_buf_puts(&path, SYNONYMS_NAME) < 0) {
-            rc = IBID_ENOMEM;
-            break;
-        }
-        int r = append(&out, path.data, diag);
+    char **files;
+    size_t nfiles;
+    int rc = ibid_synonyms_folder_files(sources->n, source_path, sources, &files, &nfiles);
+    for (size_t i = 0; i < nfiles && rc == IBID_OK; i++) {
+        int r = append(&out, files[i], diag);
         if (r < 0)
             rc = r;
     }
@@ -147,9 +126,7 @@ int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *
         if (rc == IBID_OK)
             write_keys(path.data, out.data ? out.data : "", out.len, diag);
     }
-    for (size_t i = 0; i < ndirs; i++)
-        free(dirs[i]);
-    free(dirs);
+    ibid_synonyms_files_free(files, nfiles);
     int saved = errno;
     ibid_buf_free(&out);
     ibid_buf_free(&path);
