@@ -396,21 +396,20 @@ int ibid_synonyms_load(ibid_analyzer *a, const char *path, const ibid_diag *diag
     return rc;
 }
 
-/* Appends the file at path to b (with a final newline); 1 appended, 0 absent, <0 error. */
-static int append_file(ibid_buf *b, const char *path, const ibid_diag *diag)
+int ibid_synonyms_append_file(ibid_buf *b, const char *path, int strict, const ibid_diag *diag)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
-        ibid_diagf(diag, path, 0, "cannot read the synonyms: %s", strerror(errno));
-        return 0;
+        ibid_diagf(diag, path, 0, strict ? "cannot read: %s" : "cannot read the synonyms: %s", strerror(errno));
+        return strict ? IBID_EIO : 0;
     }
     size_t before = b->len, n;
     char chunk[65536];
     int rc = 1;
     while (rc == 1 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b->len + n > IBID_SYN_MAX_BYTES) {
+        if (!strict && b->len + n > IBID_SYN_MAX_BYTES) {
             ibid_diagf(diag, path, 0, "synonyms larger than %d bytes: ignored", IBID_SYN_MAX_BYTES);
             rc = 0;
         } else if (ibid_buf_put(b, chunk, n) < 0) {
@@ -418,8 +417,8 @@ static int append_file(ibid_buf *b, const char *path, const ibid_diag *diag)
         }
     }
     if (rc == 1 && ferror(f)) {
-        ibid_diagf(diag, path, 0, "cannot read the synonyms: %s", strerror(errno));
-        rc = 0;
+        ibid_diagf(diag, path, 0, strict ? "cannot read: %s" : "cannot read the synonyms: %s", strerror(errno));
+        rc = strict ? IBID_EIO : 0;
     }
     fclose(f);
     if (rc != 1) {
@@ -752,7 +751,7 @@ int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const ibid
     FILE *side = fopen(path.data, "rb");
     if (side) {
         fclose(side);
-        int r = append_file(&b, path.data, diag);
+        int r = ibid_synonyms_append_file(&b, path.data, 0, diag);
         if (r < 0) {
             rc = r;
             goto done;
@@ -786,7 +785,7 @@ int ibid_synonyms_for_index(ibid_analyzer *a, const char *index_path, const ibid
     if (rc != IBID_OK)
         goto done;
     for (size_t i = 0; i < ndirs; i++) {
-        int r = append_file(&b, dirs[i], diag);
+        int r = ibid_synonyms_append_file(&b, dirs[i], 0, diag);
         if (r < 0) {
             rc = r;
             goto done;

@@ -44,6 +44,13 @@ int ibid_synonyms_folder_files(size_t n, const char *(*path_at)(const void *ctx,
                                char ***files, size_t *nfiles);
 void ibid_synonyms_files_free(char **files, size_t nfiles);
 
+/* Appends the file at path to b, with a newline after it when it does not end with one.
+   Returns 1 appended, 0 when it does not exist, IBID_ENOMEM.  A file that exists but cannot
+   be read is reported through diag; strict (ibid-index's sidecar): IBID_EIO, no size limit;
+   else (the searcher): skipped (0), as is one that would make b larger than
+   IBID_SYN_MAX_BYTES.  On a result other than 1, b is as it was before the call. */
+int ibid_synonyms_append_file(ibid_buf *b, const char *path, int strict, const ibid_diag *diag);
+
 typedef struct ibid_synonyms ibid_synonyms;
 
 /* Parses text[0..len) with analyzer a (used during the call only).  name labels the

@@ -36,32 +36,6 @@ static const char *source_path(const void *ctx, size_t i)
     return ((const ibid_source_list *)ctx)->v[i].path;
 }
 
-/* Appends the file at path to out; 1 appended, 0 absent, <0 error (reported). */
-static int append(ibid_buf *out, const char *path, const ibid_diag *diag)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return 0;
-        ibid_diagf(diag, path, 0, "cannot read: %s", strerror(errno));
-        return IBID_EIO;
-    }
-    char chunk[65536];
-    size_t n;
-    int rc = 1;
-    while (rc == 1 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (ibid_buf_put(out, chunk, n) < 0)
-            rc = IBID_ENOMEM;
-    if (rc == 1 && ferror(f)) {
-        ibid_diagf(diag, path, 0, "cannot read: %s", strerror(errno));
-        rc = IBID_EIO;
-    }
-    fclose(f);
-    if (rc == 1 && out->len && out->data[out->len - 1] != '\n' && ibid_buf_putc(out, '\n') < 0)
-        rc = IBID_ENOMEM;
-    return rc;
-}
-
 /* Writes (or removes, when text is empty) the keys file of the sidecar at side_path.  Problems
    are not errors (the searcher parses the sidecar instead) but are reported. */
 static void write_keys(const char *side_path, const char *text, size_t len, const ibid_diag *diag)
@@ -113,7 +87,7 @@ int ibid_synonyms_sidecar_write(const char *index_path, const ibid_source_list *
     size_t nfiles;
     int rc = ibid_synonyms_folder_files(sources->n, source_path, sources, &files, &nfiles);
     for (size_t i = 0; i < nfiles && rc == IBID_OK; i++) {
-        int r = append(&out, files[i], diag);
+        int r = ibid_synonyms_append_file(&out, files[i], 1, diag);
         if (r < 0)
             rc = r;
     }
