@@ -81,19 +81,10 @@ enum { IBID_FILE_RECORD = 40 }; /* u64 size, i64 mtime, u64 hash, u32 first, u32
 enum { IBID_STOREIDX_ENTRY = 16 }; /* u32 first_pid, u32 ulen, u64 offset */
 enum { IBID_TERMIDX_ENTRY = 16 };  /* u32 dict_off, u32 forms_off, u64 post_off */
 
-static inline uint32_t ibid_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+static inline uint32_t ibid_le32(const uint8_t *p) { return ibid_le32_load(p); }
 static inline uint64_t ibid_le64(const uint8_t *p) { return ibid_le64_load(p); }
 static inline uint16_t ibid_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline void ibid_st32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
+static inline void ibid_st32(uint8_t *p, uint32_t v) { ibid_le32_store(p, v); }
 static inline void ibid_st64(uint8_t *p, uint64_t v) { ibid_le64_store(p, v); }
 
 #endif

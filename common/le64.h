@@ -1,6 +1,6 @@
 /*
- * le64.h - eight bytes at a time: little-endian 8-byte loads and stores, and the test "eight
- * ASCII bytes, none of them NUL" built on them.  Header-only, no state; used by the tokenizer,
+ * le64.h - eight bytes at a time: little-endian 8-byte (and 4-byte) loads and stores, and the
+ * test "eight ASCII bytes, none of them NUL".  Header-only, no state; used by the tokenizer,
  * the stemmer's hash table, the parsers, the UTF-8 checks and the index file format.
  *
  * Byte 0 is the lowest byte of the number on every machine.  The pointers need no alignment
@@ -31,6 +31,26 @@ static inline void ibid_le64_store(void *p, uint64_t w)
     w = __builtin_bswap64(w);
 #endif
     memcpy(p, &w, 8);
+}
+
+/* The 4 bytes at p as a little-endian number. */
+static inline uint32_t ibid_le32_load(const void *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    return w;
+}
+
+/* Writes w to the 4 bytes at p, lowest byte first. */
+static inline void ibid_le32_store(void *p, uint32_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    memcpy(p, &w, 4);
 }
 
 /* 1 when the 8 bytes at p are all ASCII (below 0x80) and none is NUL, else 0.  A byte >= 0x80

@@ -50,17 +50,9 @@ struct ibid_stem_cache {
    faults, of which the two analyzers' tables took 120); the indexer grows it by doubling. */
 enum { INITIAL_SLOTS = 1u << 9, INLINE_KEY = 16 };
 
-/* Loads of 4 bytes (and of 8: ibid_le64_load, le64.h) as little-endian numbers, so that a key
-   word holds its bytes in order from the lowest on every machine. */
-static inline uint64_t load32(const char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap32(w);
-#endif
-    return w;
-}
+/* Key words are loaded as little-endian numbers (le64.h), so that they hold their bytes in
+   order from the lowest on every machine. */
+static inline uint64_t load32(const char *p) { return ibid_le32_load(p); }
 
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
