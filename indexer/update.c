@@ -872,6 +872,19 @@ static size_t merge_fanin(uint64_t memory)
     return f < 4 ? 4 : f > 64 ? 64 : (size_t)f;
 }
 
+/* The indexes in r->g.segs of the segments not dropped, in order, into a malloc'd array (the
+   caller frees it) of *k entries; NULL when out of memory. */
+static size_t *live_segments(run *r, size_t *k)
+{
+    size_t *pick = malloc((r->g.nsegs ? r->g.nsegs : 1) * sizeof *pick);
+    *k = 0;
+    if (pick)
+        for (size_t i = 0; i < r->g.nsegs; i++)
+            if (!r->g.segs[i].dropped)
+                pick[(*k)++] = i;
+    return pick;
+}
+
 /* Merges the live segments in consecutive groups of at most merge_fanin() until no more than
    that many are left, like the passes of an external sort (each pass reads and writes every
    live passage once more; the final merge then reads at most fan-in inputs). */
@@ -879,13 +892,10 @@ static int merge_runs_bounded(run *r)
 {
     size_t fanin = merge_fanin(r->o->memory);
     for (;;) {
-        size_t k = 0;
-        size_t *pick = malloc((r->g.nsegs ? r->g.nsegs : 1) * sizeof *pick);
+        size_t k;
+        size_t *pick = live_segments(r, &k);
         if (!pick)
             return IBID_ENOMEM;
-        for (size_t i = 0; i < r->g.nsegs; i++)
-            if (!r->g.segs[i].dropped)
-                pick[k++] = i;
         int rc = k > fanin ? ensure_dir(r) : IBID_OK;
         for (size_t at = 0; k > fanin && at < k && rc == IBID_OK; at += fanin) {
             size_t n = k - at < fanin ? k - at : fanin;
@@ -914,13 +924,10 @@ static int merge_runs_bounded(run *r)
 static int write_standalone(run *r)
 {
     ibid_build_stats bs = {0};
-    size_t k = 0;
-    size_t *pick = malloc((r->g.nsegs ? r->g.nsegs : 1) * sizeof *pick);
+    size_t k;
+    size_t *pick = live_segments(r, &k);
     if (!pick)
         return IBID_ENOMEM;
-    for (size_t i = 0; i < r->g.nsegs; i++)
-        if (!r->g.segs[i].dropped)
-            pick[k++] = i;
     int rc = merge_into(r, pick, k, r->o->index_path, 0, &bs);
     free(pick);
     if (rc != IBID_OK)
